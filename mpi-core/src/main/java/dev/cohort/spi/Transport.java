@@ -1,0 +1,92 @@
+package dev.cohort.spi;
+
+import dev.cohort.Comm;
+import dev.cohort.ElementType;
+import dev.cohort.PersistentRequest;
+import dev.cohort.Request;
+import dev.cohort.Status;
+
+/**
+ * One rank's view of a transport: point-to-point messages between world ranks, matched on
+ * (source, tag, context id). Communicators, groups, argument checking and the object codec live in
+ * core; a transport moves elements and matches envelopes.
+ *
+ * <p>Arguments arrive checked: buffers are non-null with offset + count inside them, ranks are world
+ * ranks (or {@link Comm#ANY_SOURCE} for receives), tags are valid (or {@link Comm#ANY_TAG}). The
+ * {@code comm} argument is the communicator the operation belongs to; requests report it and use it to
+ * translate ranks.
+ *
+ * <p>Element type OBJECT carries an object's encoding: a send hands the byte[] over to the transport
+ * (the sender never touches it again), and a receive with a null buffer makes the request's payload
+ * the received byte[].
+ */
+public interface Transport extends AutoCloseable {
+    /** World rank of this process or thread. */
+    int rank();
+
+    /** Number of world ranks. */
+    int size();
+
+    /** Transport name, e.g. "local". */
+    String name();
+
+    /** Largest valid tag. */
+    int tagUpperBound();
+
+    /** Name of the host this rank runs on. */
+    String processorName();
+
+    /** Starts a send (synchronous-mode when {@code sync}: it completes only once a receive matched it). */
+    Request isend(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
+                  boolean sync);
+
+    /** Starts a receive. */
+    Request irecv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag, int context);
+
+    /** A persistent send, started by {@link PersistentRequest#start()}. */
+    PersistentRequest sendInit(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag,
+                               int context, boolean sync);
+
+    /** A persistent receive. */
+    PersistentRequest recvInit(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                               int context);
+
+    /** Blocking send; transports override it to avoid allocating a request. */
+    default void send(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
+                      boolean sync) {
+        isend(comm, buf, type, offset, count, dest, tag, context, sync).await();
+    }
+
+    /** Blocking receive. */
+    default Status recv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                        int context) {
+        return irecv(comm, buf, type, offset, count, source, tag, context).await();
+    }
+
+    /** The envelope of the first message that a receive with these arguments would match, or null. */
+    Status iprobe(Comm comm, int source, int tag, int context);
+
+    /** Blocks until a matching message is there and returns its envelope. */
+    Status probe(Comm comm, int source, int tag, int context);
+
+    /** The rank's progress engine (idle strategy hooks, abort checks). */
+    ProgressEngine engine();
+
+    /**
+     * Ends the whole job because of {@code cause} on this rank: other ranks' operations fail promptly.
+     * Native transports call MPI_Abort.
+     */
+    void abort(Throwable cause);
+
+    /** Allocates {@code n} fresh context ids, the same on every rank of {@code comm}; a collective call. */
+    int allocateContexts(Comm comm, int n);
+
+    /** An optional capability (shared memory, native collectives), or null. */
+    default <T> T capability(Class<T> type) {
+        return null;
+    }
+
+    /** Finishes this rank's use of the transport. */
+    @Override
+    void close();
+}
