@@ -33,6 +33,11 @@ public class CohortException extends RuntimeException {
         return rank;
     }
 
+    /** The message without the error class suffix. */
+    public String detail() {
+        return super.getMessage();
+    }
+
     @Override
     public String getMessage() {
         return super.getMessage() + " [" + errorClass + "]";

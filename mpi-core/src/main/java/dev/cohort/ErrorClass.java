@@ -39,6 +39,8 @@ public enum ErrorClass {
     DEADLOCK,
     /** Another rank failed and the job is being ended. */
     ABORTED,
+    /** A rank's code threw; the exception is the cause. */
+    FAILED,
     /** An operation was interrupted (the calling thread's interrupt flag was set). */
     INTERRUPTED,
     /** The operation is not supported by this transport. */

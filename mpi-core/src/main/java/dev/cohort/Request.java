@@ -289,40 +289,43 @@ public abstract class Request {
         if (engine == null) return;
         int iteration = 0;
         Thread me = Thread.currentThread();
-        boolean registered = false;
+        boolean parking = false;
         try {
             while (!ready(reqs, all)) {
                 if (iteration < Idle.SPINS) {
                     Thread.onSpinWait();
-                    if ((iteration & 63) == 0) engine.checkAlive();
+                    if ((iteration & 255) == 0) engine.checkAlive();
                 } else if (iteration < Idle.SPINS + Idle.YIELDS) {
                     engine.checkAlive();
                     Thread.yield();
+                } else if (!parking) {
+                    // Register before the next readiness check: a completer writes state, then reads the waiter.
+                    for (Request r : reqs) if (r != null) r.registerWaiter(me);
+                    engine.parking(reqs, reqs.length, all);
+                    parking = true;
                 } else {
                     engine.checkAlive();
-                    if (!registered) {
-                        for (Request r : reqs) if (r != null) r.registerWaiter(me);
-                        registered = true;
-                        continue; // re-check after registering (completer reads waiter after state)
-                    }
-                    engine.parking(reqs, reqs.length, all);
-                    try {
-                        if (!ready(reqs, all)) LockSupport.parkNanos(reqs, engine.parkNanos());
-                    } finally {
-                        engine.unparked();
-                    }
+                    LockSupport.parkNanos(reqs, engine.parkNanos());
                     if (Thread.interrupted()) {
                         engine.checkAlive();
-                        Thread.currentThread().interrupt();
+                        me.interrupt();
                         throw new CohortException(ErrorClass.INTERRUPTED, -1,
-                                "interrupted while waiting for " + reqs[0].describe());
+                                "interrupted while waiting for " + describeFirst(reqs));
                     }
                 }
                 iteration++;
             }
         } finally {
-            if (registered) for (Request r : reqs) if (r != null) r.registerWaiter(null);
+            if (parking) {
+                engine.unparked();
+                for (Request r : reqs) if (r != null) r.registerWaiter(null);
+            }
         }
+    }
+
+    private static String describeFirst(Request[] reqs) {
+        for (Request r : reqs) if (r != null) return r.describe();
+        return "nothing";
     }
 
     private static boolean ready(Request[] reqs, boolean all) {

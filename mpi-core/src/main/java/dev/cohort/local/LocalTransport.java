@@ -1,0 +1,402 @@
+package dev.cohort.local;
+
+import dev.cohort.Cohort;
+import dev.cohort.CohortException;
+import dev.cohort.Comm;
+import dev.cohort.ElementType;
+import dev.cohort.ErrorClass;
+import dev.cohort.PersistentRequest;
+import dev.cohort.Request;
+import dev.cohort.Status;
+import dev.cohort.spi.ProgressEngine;
+import dev.cohort.spi.Transport;
+
+/**
+ * One rank of a {@link LocalUniverse}. A send matches against the destination's posted receives and
+ * copies straight into the receive buffer; otherwise it leaves a message (an eager copy when small,
+ * else a reference to its own buffer, and then waits: rendezvous). A receive takes the first matching
+ * waiting message or posts itself.
+ */
+final class LocalTransport implements Transport, ProgressEngine {
+    private final LocalUniverse universe;
+    private final int rank;
+    private final Mailbox box;
+    /** The thread running this rank's body; its blocking calls reuse two ops instead of allocating. */
+    volatile Thread rankThread;
+    private LocalOp blockingSend, blockingRecv;
+
+    LocalTransport(LocalUniverse universe, int rank) {
+        this.universe = universe;
+        this.rank = rank;
+        this.box = universe.box(rank);
+    }
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    @Override
+    public int size() {
+        return universe.size;
+    }
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    @Override
+    public int tagUpperBound() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public String processorName() {
+        return Cohort.hostName();
+    }
+
+    int commRank(Comm comm, int worldRank) {
+        return comm.commRankOf(worldRank);
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    @Override
+    public Request isend(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
+                         boolean sync) {
+        LocalOp op = new LocalOp(this, false).arm(comm, sync ? "issend" : "isend", true, sync, buf, type, offset, count,
+                dest, tag, context);
+        startSend(op);
+        return op;
+    }
+
+    @Override
+    public Request irecv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                         int context) {
+        LocalOp op = new LocalOp(this, false).arm(comm, buf == null ? "irecvObject" : "irecv", false, false, buf, type,
+                offset, count, source, tag, context);
+        startRecv(op);
+        return op;
+    }
+
+    @Override
+    public PersistentRequest sendInit(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag,
+                                      int context, boolean sync) {
+        return new LocalOp(this, true).arm(comm, sync ? "ssendInit" : "sendInit", true, sync, buf, type, offset, count,
+                dest, tag, context);
+    }
+
+    @Override
+    public PersistentRequest recvInit(Comm comm, Object buf, ElementType type, int offset, int count, int source,
+                                      int tag, int context) {
+        return new LocalOp(this, true).arm(comm, "recvInit", false, false, buf, type, offset, count, source, tag,
+                context);
+    }
+
+    @Override
+    public void send(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
+                     boolean sync) {
+        boolean mine = Thread.currentThread() == rankThread;
+        LocalOp op = mine && blockingSend != null ? blockingSend : new LocalOp(this, false);
+        op.arm(comm, sync ? "ssend" : type == ElementType.OBJECT ? "sendObject" : "send", true, sync, buf, type, offset,
+                count, dest, tag, context);
+        startSend(op);
+        finishBlocking(op, mine, true);
+    }
+
+    @Override
+    public Status recv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                       int context) {
+        boolean mine = Thread.currentThread() == rankThread;
+        LocalOp op = mine && blockingRecv != null ? blockingRecv : new LocalOp(this, false);
+        op.arm(comm, "recv", false, false, buf, type, offset, count, source, tag, context);
+        startRecv(op);
+        return finishBlocking(op, mine, false);
+    }
+
+    /** Waits for a blocking op; keeps it for reuse only if it ended cleanly (not left in a queue). */
+    private Status finishBlocking(LocalOp op, boolean mine, boolean send) {
+        try {
+            Status s = op.await();
+            if (mine) keep(op, send);
+            return s;
+        } catch (CohortException e) {
+            if (!op.isComplete()) op.cancel();
+            if (mine && op.isComplete()) keep(op, send);
+            throw e;
+        }
+    }
+
+    private void keep(LocalOp op, boolean send) {
+        if (send) blockingSend = op;
+        else blockingRecv = op;
+    }
+
+    // ---------------------------------------------------------------- matching
+
+    /** Starts a send: deliver to a posted receive, or leave a message. */
+    void startSend(LocalOp op) {
+        checkAlive();
+        Mailbox dest = universe.box(op.peer);
+        LocalOp recv;
+        LocalOp refused = null;   // receives this message does not fit: failed outside the lock
+        boolean waits = false;
+        synchronized (dest) {
+            while (true) {
+                recv = dest.takePosted(rank, op.tag, op.context);
+                if (recv == null) break;
+                CohortException e = mismatch(op.type, op.count, rank, op.tag, recv);
+                if (e == null) break;
+                recv.pendingError = e;
+                recv.next = refused;
+                refused = recv;
+            }
+            if (recv == null) waits = leaveMessage(dest, op);
+        }
+        while (refused != null) {
+            LocalOp n = refused.next;
+            refused.next = null;
+            refused.fail(refused.pendingError);
+            refused.pendingError = null;
+            refused = n;
+        }
+        if (recv != null) {
+            deliver(op.buf, op.offset, op.count, op.type, rank, op.tag, recv);
+            op.completeSend();
+        } else if (!waits) {
+            op.completeSend();
+        }
+    }
+
+    /** Leaves a message for a later receive; returns true when the send must wait for it (rendezvous). */
+    private boolean leaveMessage(Mailbox dest, LocalOp op) {
+        Message m = dest.newMessage();
+        m.source = rank;
+        m.tag = op.tag;
+        m.context = op.context;
+        m.type = op.type;
+        m.count = op.count;
+        boolean waits;
+        if (op.type == ElementType.OBJECT) {
+            m.data = op.buf;            // the encoding was handed over
+            m.dataOffset = op.offset;
+            waits = op.sync;
+        } else if (!op.sync && (long) op.count * op.type.size() <= universe.eagerBytes) {
+            m.data = dest.pool.take(op.type, op.count);
+            m.dataOffset = 0;
+            m.pooled = true;
+            Copier.copy(op.buf, op.offset, m.data, 0, op.count);
+            waits = false;
+        } else {
+            m.data = op.buf;
+            m.dataOffset = op.offset;
+            waits = true;
+        }
+        if (waits) {
+            m.sender = op;
+            op.pendingMessage = m;
+        }
+        dest.append(m);
+        return waits;
+    }
+
+    /** Starts a receive: take a waiting message, or post the receive. */
+    void startRecv(LocalOp op) {
+        checkAlive();
+        Message m;
+        synchronized (box) {
+            m = box.peek(op.peer, op.tag, op.context);
+            if (m == null) {
+                box.post(op);
+                return;
+            }
+            CohortException e = mismatch(m.type, m.count, m.source, m.tag, op);
+            if (e != null) {
+                op.fail(e);           // the message stays for a receive that fits
+                return;
+            }
+            box.remove(m);
+        }
+        deliver(m.data, m.dataOffset, m.count, m.type, m.source, m.tag, op);
+        LocalOp sender = m.sender;
+        synchronized (box) {
+            box.recycle(m);
+        }
+        if (sender != null) sender.completeSend();
+    }
+
+    /** Copies (or for objects hands over) a message's data into a matched receive and completes it. */
+    private static void deliver(Object data, int dataOffset, int count, ElementType type, int source, int tag,
+                                LocalOp recv) {
+        if (type == ElementType.OBJECT) {
+            byte[] bytes = (byte[]) data;
+            if (dataOffset != 0 || bytes.length != count) bytes = java.util.Arrays.copyOfRange(bytes, dataOffset, dataOffset + count);
+            recv.completeReceive(source, tag, count, type, bytes);
+        } else {
+            Copier.copy(data, dataOffset, recv.buf, recv.offset, count);
+            recv.completeReceive(source, tag, count, type, null);
+        }
+    }
+
+    /** Why a message cannot go into a receive, or null when it fits. */
+    private CohortException mismatch(ElementType msgType, int msgCount, int msgSource, int msgTag, LocalOp recv) {
+        Comm c = recv.comm;
+        int me = recv.owner.rank;
+        String where = "rank " + c.commRankOf(me) + ": " + recv.describe() + ": ";
+        String msg = "the message from rank " + c.commRankOf(msgSource) + " with tag " + msgTag;
+        if (recv.type == ElementType.OBJECT) {
+            if (msgType != ElementType.OBJECT) {
+                return new CohortException(ErrorClass.TYPE, me, where + msg + " holds " + msgCount + " " + msgType
+                        + " (a buffer message); receive it with a " + msgType.name().toLowerCase() + " buffer. The message was not consumed");
+            }
+            return null;
+        }
+        if (msgType == ElementType.OBJECT) {
+            return new CohortException(ErrorClass.TYPE, me, where + msg
+                    + " is an object message; receive it with recvObject. The message was not consumed");
+        }
+        if (msgType != recv.type) {
+            return new CohortException(ErrorClass.TYPE, me, where + msg + " holds " + msgCount + " " + msgType
+                    + " but the receive buffer holds " + recv.type + ". The message was not consumed");
+        }
+        if (msgCount > recv.count) {
+            return new CohortException(ErrorClass.TRUNCATE, me, where + msg + " holds " + msgCount + " " + msgType
+                    + ", more than the " + recv.count + " the receive allows. The message was not consumed");
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- cancel and probe
+
+    boolean cancel(LocalOp op) {
+        if (op.isSend) {
+            Message m = op.pendingMessage;
+            if (m == null) return false;
+            Mailbox dest = universe.box(op.peer);
+            synchronized (dest) {
+                // the message object is recycled once received: it must still be this send's
+                if (m.sender != op || !dest.remove(m)) return false;
+                dest.recycle(m);
+            }
+            op.completeCancelled();
+            return true;
+        }
+        synchronized (box) {
+            if (!box.removePosted(op)) return false;
+        }
+        op.completeCancelled();
+        return true;
+    }
+
+    @Override
+    public Status iprobe(Comm comm, int source, int tag, int context) {
+        checkAlive();
+        synchronized (box) {
+            Message m = box.peek(source, tag, context);
+            if (m == null) return null;
+            return new Status(comm.commRankOf(m.source), m.tag, m.count, m.type, false);
+        }
+    }
+
+    @Override
+    public Status probe(Comm comm, int source, int tag, int context) {
+        ProbeRequest p = new ProbeRequest(this, comm, source, tag, context);
+        p.await();
+        return p.found;
+    }
+
+    /** A probe as a request, so blocking probes share the idle strategy and deadlock detection. */
+    private static final class ProbeRequest extends Request {
+        private final LocalTransport t;
+        private final Comm comm;
+        private final int source, tag, context;
+        Status found;
+
+        ProbeRequest(LocalTransport t, Comm comm, int source, int tag, int context) {
+            super(ACTIVE);
+            this.t = t;
+            this.comm = comm;
+            this.source = source;
+            this.tag = tag;
+            this.context = context;
+        }
+
+        @Override
+        protected boolean poll() {
+            if (isComplete()) return true;
+            Status s = t.iprobe(comm, source, tag, context);
+            if (s == null) return false;
+            found = s;
+            complete();
+            return true;
+        }
+
+        @Override
+        protected Comm comm() {
+            return comm;
+        }
+
+        @Override
+        protected ProgressEngine engine() {
+            return t;
+        }
+
+        @Override
+        public String describe() {
+            return "probe(source=" + (source == Comm.ANY_SOURCE ? "ANY_SOURCE" : String.valueOf(comm.commRankOf(source)))
+                    + ", tag=" + (tag == Comm.ANY_TAG ? "ANY_TAG" : String.valueOf(tag)) + ", comm=" + comm.name() + ")";
+        }
+
+        @Override
+        protected boolean doCancel() {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- progress engine
+
+    @Override
+    public ProgressEngine engine() {
+        return this;
+    }
+
+    @Override
+    public void progress() {
+    }
+
+    @Override
+    public void checkAlive() {
+        universe.checkAlive(rank);
+    }
+
+    @Override
+    public void parking(Request[] requests, int count, boolean all) {
+        if (Thread.currentThread() == rankThread) universe.blocked(rank, requests, all);
+    }
+
+    @Override
+    public void unparked() {
+        if (Thread.currentThread() == rankThread) universe.unblocked(rank);
+    }
+
+    @Override
+    public long parkNanos() {
+        return 20_000_000L;
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        universe.fail(rank, cause);
+    }
+
+    @Override
+    public int allocateContexts(Comm comm, int n) {
+        throw new CohortException(ErrorClass.UNSUPPORTED, rank, "context allocation is not available yet");
+    }
+
+    @Override
+    public void close() {
+        universe.closed(rank);
+    }
+}

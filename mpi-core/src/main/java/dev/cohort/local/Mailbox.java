@@ -1,0 +1,112 @@
+package dev.cohort.local;
+
+/**
+ * One rank's matching state: receives posted and not yet matched, and messages that arrived before
+ * their receive, each in arrival order (which gives MPI's non-overtaking rule). All fields are guarded
+ * by the mailbox's monitor; copying happens outside it.
+ */
+final class Mailbox {
+    private LocalOp postedHead, postedTail;
+    private Message waitingHead, waitingTail;
+    private Message free;
+    final EagerPool pool = new EagerPool();
+
+    // ---------------------------------------------------------------- posted receives
+
+    /** Appends a receive that found no message. */
+    void post(LocalOp recv) {
+        recv.next = null;
+        if (postedTail == null) postedHead = recv;
+        else postedTail.next = recv;
+        postedTail = recv;
+    }
+
+    /** Removes and returns the first posted receive that a message with this envelope matches, or null. */
+    LocalOp takePosted(int source, int tag, int context) {
+        LocalOp prev = null;
+        for (LocalOp r = postedHead; r != null; prev = r, r = r.next) {
+            if (r.accepts(source, tag, context)) {
+                unlinkPosted(prev, r);
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** Removes a specific posted receive; false when it is no longer posted (it matched). */
+    boolean removePosted(LocalOp recv) {
+        LocalOp prev = null;
+        for (LocalOp r = postedHead; r != null; prev = r, r = r.next) {
+            if (r == recv) {
+                unlinkPosted(prev, r);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void unlinkPosted(LocalOp prev, LocalOp r) {
+        if (prev == null) postedHead = r.next;
+        else prev.next = r.next;
+        if (postedTail == r) postedTail = prev;
+        r.next = null;
+    }
+
+    // ---------------------------------------------------------------- waiting messages
+
+    Message newMessage() {
+        Message m = free;
+        if (m != null) {
+            free = m.next;
+            m.next = null;
+            return m;
+        }
+        return new Message();
+    }
+
+    void append(Message m) {
+        m.next = null;
+        if (waitingTail == null) waitingHead = m;
+        else waitingTail.next = m;
+        waitingTail = m;
+    }
+
+    /** The first waiting message a receive with these arguments matches, left in place; or null. */
+    Message peek(int source, int tag, int context) {
+        for (Message m = waitingHead; m != null; m = m.next) {
+            if (m.matches(source, tag, context)) return m;
+        }
+        return null;
+    }
+
+    /** Removes a waiting message; false when it is not there (taken by a receive). */
+    boolean remove(Message target) {
+        Message prev = null;
+        for (Message m = waitingHead; m != null; prev = m, m = m.next) {
+            if (m == target) {
+                if (prev == null) waitingHead = m.next;
+                else prev.next = m.next;
+                if (waitingTail == m) waitingTail = prev;
+                m.next = null;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Returns a consumed message (and its eager buffer) to the pools. */
+    void recycle(Message m) {
+        if (m.pooled) pool.give(m.type, m.data);
+        m.clear();
+        m.next = free;
+        free = m;
+    }
+
+    /** Describes what is pending here, for deadlock reports. */
+    String pendingSummary() {
+        int posted = 0, waiting = 0;
+        for (LocalOp r = postedHead; r != null; r = r.next) posted++;
+        for (Message m = waitingHead; m != null; m = m.next) waiting++;
+        return posted + " receives posted, " + waiting + " unreceived messages";
+    }
+}
