@@ -40,6 +40,8 @@ public final class Cohort implements AutoCloseable {
     private final String[] args;
     private final boolean ownsTransport;
     private volatile boolean closed;
+    /** The lowest context id this rank has not used; world uses 0 and 1. */
+    private int nextContext = 2;
 
     /**
      * For transports: a session over an opened transport. {@code ownsTransport}: whether closing the
@@ -216,6 +218,14 @@ public final class Cohort implements AutoCloseable {
     /** True once closed. */
     public boolean isClosed() {
         return closed;
+    }
+
+    synchronized int peekContext() {
+        return nextContext;
+    }
+
+    synchronized void claimContexts(int next) {
+        if (next > nextContext) nextContext = next;
     }
 
     void checkOpen(String op) {

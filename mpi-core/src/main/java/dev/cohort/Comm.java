@@ -1,9 +1,17 @@
 package dev.cohort;
 
 import dev.cohort.codec.ObjectCodec;
+import dev.cohort.spi.CollectiveEngine;
+import dev.cohort.spi.CollectiveEngineProvider;
 import dev.cohort.spi.Transport;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.function.BinaryOperator;
 
 /**
  * A communicator: a group of ranks that exchange messages in a context of their own, so messages on
@@ -23,7 +31,7 @@ import java.nio.ByteBuffer;
  * small (TRUNCATE) or of another element type than the message (TYPE) fails without consuming the
  * message.
  */
-public final class Comm extends CommBuffers {
+public final class Comm extends CommCollectives {
     /** Receive from any source. */
     public static final int ANY_SOURCE = -1;
     /** Receive with any tag. */
@@ -45,6 +53,7 @@ public final class Comm extends CommBuffers {
     private final int context;
     private final int collContext;
     private volatile boolean freed;
+    private volatile CollectiveEngine engine;
 
     Comm(Cohort session, Transport transport, String name, int[] worldRanks, int context, int collContext) {
         this.session = session;
@@ -364,6 +373,608 @@ public final class Comm extends CommBuffers {
             throw e;
         }
         return r.get();
+    }
+
+    // ---------------------------------------------------------------- collectives: engine
+
+    private static volatile CollectiveEngineProvider defaultCollectives;
+
+    /** For transports and tests: the engine that runs this communicator's collectives. */
+    public CollectiveEngine collectiveEngine() {
+        CollectiveEngine e = engine;
+        if (e != null) return e;
+        synchronized (this) {
+            if (engine == null) {
+                CollectiveEngineProvider p = transport.capability(CollectiveEngineProvider.class);
+                if (p == null) p = defaultProvider();
+                if (p == null) {
+                    throw error(ErrorClass.UNSUPPORTED, "collective",
+                            "no collective engine on the class path: add the cohort collectives module (dev.cohort:collectives)");
+                }
+                engine = p.engineFor(this, new CollChannel(this));
+            }
+            return engine;
+        }
+    }
+
+    private static CollectiveEngineProvider defaultProvider() {
+        CollectiveEngineProvider p = defaultCollectives;
+        if (p == null) {
+            for (CollectiveEngineProvider q : ServiceLoader.load(CollectiveEngineProvider.class, Comm.class.getClassLoader())) {
+                p = q;
+                break;
+            }
+            defaultCollectives = p;
+        }
+        return p;
+    }
+
+    // ---------------------------------------------------------------- collectives: checks
+
+    private void checkRoot(int root, String op) {
+        if (root < 0 || root >= size) {
+            throw error(ErrorClass.ROOT, op, "root " + root + " is not a rank of " + name + " (size " + size + ")");
+        }
+    }
+
+    private void checkOp(Op o, ElementType t, int count, String op) {
+        if (o == null) throw error(ErrorClass.OP, op, "the operation is null");
+        if (!o.supports(t)) throw error(ErrorClass.OP, op, o.name() + " is not defined on " + t);
+        if (o.isLoc() && (count & 1) != 0) {
+            throw error(ErrorClass.COUNT, op, o.name() + " works on (value, index) pairs: count " + count + " must be even");
+        }
+    }
+
+    private void checkArrayForReduction(Object buf, String op) {
+        if (buf instanceof ByteBuffer) {
+            throw error(ErrorClass.BUFFER, op, "reductions take primitive arrays, not ByteBuffers (use byte[] or the buffer's array)");
+        }
+    }
+
+    private static boolean sameArray(Object a, Object b) {
+        return a != null && a == b;
+    }
+
+    /** Checks per-rank counts and displacements; with {@code receiving}, also that the blocks do not overlap. */
+    private void checkBlocks(int[] counts, int[] displs, Object buf, int offset, String what, String op, boolean receiving) {
+        if (counts == null) throw error(ErrorClass.COUNT, op, what + " counts are null");
+        if (counts.length != size) {
+            throw error(ErrorClass.COUNT, op, what + " counts has " + counts.length + " entries; the communicator has " + size + " ranks");
+        }
+        if (displs != null && displs.length != size) {
+            throw error(ErrorClass.COUNT, op, what + " displacements has " + displs.length + " entries; the communicator has " + size + " ranks");
+        }
+        int cap = buf == null ? -1 : ElementType.capacity(buf);
+        for (int r = 0; r < size; r++) {
+            if (counts[r] < 0) throw error(ErrorClass.COUNT, op, what + " count for rank " + r + " is negative: " + counts[r]);
+            long d = displs == null ? r == 0 ? 0 : -1 : displs[r];
+            if (displs != null && d < 0) throw error(ErrorClass.BUFFER, op, what + " displacement for rank " + r + " is negative: " + d);
+        }
+        if (buf == null) throw error(ErrorClass.BUFFER, op, "the " + what + " buffer is null");
+        if (displs == null) return;
+        for (int r = 0; r < size; r++) {
+            if ((long) offset + displs[r] + counts[r] > cap) {
+                throw error(ErrorClass.BUFFER, op, what + " block of rank " + r + " [" + displs[r] + ", " + (displs[r] + counts[r])
+                        + ") from offset " + offset + " lies outside the buffer of " + cap);
+            }
+        }
+        if (!receiving) return;
+        Integer[] order = new Integer[size];
+        for (int r = 0; r < size; r++) order[r] = r;
+        Arrays.sort(order, (a, b) -> Integer.compare(displs[a], displs[b]));
+        int prev = -1;
+        for (int i = 0; i < size; i++) {
+            int r = order[i];
+            if (counts[r] == 0) continue;
+            if (prev >= 0 && displs[prev] + counts[prev] > displs[r]) {
+                throw error(ErrorClass.BUFFER, op, "receive blocks overlap: rank " + prev + " gets [" + displs[prev] + ", "
+                        + (displs[prev] + counts[prev]) + ") and rank " + r + " gets [" + displs[r] + ", " + (displs[r] + counts[r]) + ")");
+            }
+            prev = r;
+        }
+    }
+
+    private static int[] uniform(int n, int count) {
+        int[] a = new int[n];
+        Arrays.fill(a, count);
+        return a;
+    }
+
+    private static int[] prefix(int[] counts) {
+        int[] d = new int[counts.length];
+        long acc = 0;
+        for (int i = 0; i < counts.length; i++) {
+            d[i] = (int) acc;
+            acc += counts[i];
+        }
+        return d;
+    }
+
+    private static Object copyRange(Object buf, ElementType t, int offset, int count) {
+        Object c = t.newArray(count);
+        if (buf instanceof ByteBuffer) ((ByteBuffer) buf).get(offset, (byte[]) c, 0, count);
+        else System.arraycopy(buf, offset, c, 0, count);
+        return c;
+    }
+
+    /** -1: disjoint or different arrays; 0: the same range (in place); 1: partial overlap. */
+    private static int alias(Object a, int aOff, int aCount, Object b, int bOff, int bCount) {
+        if (!sameArray(a, b)) return -1;
+        if (aOff == bOff && aCount == bCount) return 0;
+        return aOff < bOff + bCount && bOff < aOff + aCount ? 1 : -1;
+    }
+
+    // ---------------------------------------------------------------- collectives: generic forms
+
+    /** Blocks until every rank of the communicator has called barrier. */
+    public void barrier() {
+        ibarrier().await();
+    }
+
+    /** Nonblocking barrier: completes once every rank has started it. */
+    public Request ibarrier() {
+        checkLive("barrier");
+        return collectiveEngine().barrier();
+    }
+
+    @Override
+    Request bcast0(Object buf, ElementType t, int offset, int count, int root) {
+        checkLive("bcast");
+        checkRoot(root, "bcast");
+        checkBuffer(buf, t, offset, count, "bcast", true);
+        return collectiveEngine().bcast(buf, t, offset, count, root);
+    }
+
+    private static final String[] REDUCE_NAMES = {"reduce", "allreduce", "scan", "exscan"};
+
+    @Override
+    Request reduce0(int kind, Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op o, int root) {
+        String op = REDUCE_NAMES[kind];
+        checkLive(op);
+        if (kind == 0) checkRoot(root, op);
+        checkOp(o, t, count, op);
+        boolean receives = kind != 0 || rank == root;
+        checkArrayForReduction(send, op);
+        checkArrayForReduction(recv, op);
+        if (receives) checkBuffer(recv, t, recvOffset, count, op, true);
+        int a = receives ? alias(send, sendOffset, count, recv, recvOffset, count) : -1;
+        if (a == 0) {
+            send = null; // in place
+        } else {
+            checkBuffer(send, t, sendOffset, count, op, false);
+            if (a == 1) {
+                send = copyRange(send, t, sendOffset, count);
+                sendOffset = 0;
+            }
+        }
+        CollectiveEngine e = collectiveEngine();
+        switch (kind) {
+            case 0: return e.reduce(send, sendOffset, receives ? recv : null, recvOffset, count, t, o, root);
+            case 1: return e.allreduce(send, sendOffset, recv, recvOffset, count, t, o);
+            case 2: return e.scan(send, sendOffset, recv, recvOffset, count, t, o);
+            default: return e.exscan(send, sendOffset, recv, recvOffset, count, t, o);
+        }
+    }
+
+    @Override
+    Request gather0(Object send, int sendOffset, int sendCount, Object recv, int recvOffset, int[] counts, int[] displs,
+                    ElementType t, int root, boolean all) {
+        String op = (all ? "allgather" : "gather") + (counts != null ? "v" : "");
+        checkLive(op);
+        if (!all) checkRoot(root, op);
+        boolean receives = all || rank == root;
+        if (counts == null) {
+            if (sendCount < 0) throw error(ErrorClass.COUNT, op, "count " + sendCount + " is negative");
+            counts = uniform(size, sendCount);
+            displs = prefix(counts);
+        } else if (receives && displs == null) {
+            throw error(ErrorClass.BUFFER, op, "displacements are null");
+        }
+        if (receives) {
+            checkBlocks(counts, displs, recv, recvOffset, "receive", op, true);
+            if (counts[rank] != sendCount && !(sameArray(send, recv))) {
+                throw error(ErrorClass.COUNT, op, "this rank sends " + sendCount + " elements but counts[" + rank + "] is " + counts[rank]);
+            }
+        }
+        int a = receives ? alias(send, sendOffset, sendCount, recv, recvOffset + displs[rank], counts[rank]) : -1;
+        if (a == 0) {
+            send = null;
+        } else {
+            checkBuffer(send, t, sendOffset, sendCount, op, false);
+            if (a == 1 || (receives && sameArray(send, recv))) {
+                send = copyRange(send, t, sendOffset, sendCount);
+                sendOffset = 0;
+            }
+        }
+        CollectiveEngine e = collectiveEngine();
+        if (all) return e.allgatherv(send, sendOffset, sendCount, recv, recvOffset, counts, displs, t);
+        return e.gatherv(send, sendOffset, sendCount, receives ? recv : null, recvOffset, receives ? counts : null,
+                receives ? displs : null, t, root);
+    }
+
+    @Override
+    Request scatter0(Object send, int sendOffset, int[] counts, int[] displs, Object recv, int recvOffset, int recvCount,
+                     ElementType t, int root) {
+        String op = counts != null ? "scatterv" : "scatter";
+        checkLive(op);
+        checkRoot(root, op);
+        boolean sends = rank == root;
+        if (recvCount < 0) throw error(ErrorClass.COUNT, op, "count " + recvCount + " is negative");
+        if (counts == null) {
+            counts = uniform(size, recvCount);
+            displs = prefix(counts);
+        }
+        if (sends) {
+            if (displs == null) throw error(ErrorClass.BUFFER, op, "displacements are null");
+            checkBlocks(counts, displs, send, sendOffset, "send", op, false);
+            if (counts[rank] != recvCount && !sameArray(send, recv)) {
+                throw error(ErrorClass.COUNT, op, "the root receives " + recvCount + " elements but counts[" + rank + "] is " + counts[rank]);
+            }
+        }
+        int a = sends ? alias(recv, recvOffset, recvCount, send, sendOffset + displs[rank], counts[rank]) : -1;
+        if (a == 0) {
+            recv = null; // in place: the root's block stays where it is
+        } else {
+            checkBuffer(recv, t, recvOffset, recvCount, op, true);
+            if (a == 1 || (sends && sameArray(send, recv))) {
+                long total = 0;
+                for (int i = 0; i < size; i++) total = Math.max(total, (long) displs[i] + counts[i]);
+                send = copyRange(send, t, sendOffset, (int) total);
+                sendOffset = 0;
+            }
+        }
+        return collectiveEngine().scatterv(sends ? send : null, sendOffset, sends ? counts : null, sends ? displs : null,
+                recv, recvOffset, recvCount, t, root);
+    }
+
+    @Override
+    Request alltoall0(Object send, int sendOffset, int[] sendCounts, int[] sendDispls, Object recv, int recvOffset,
+                      int[] recvCounts, int[] recvDispls, ElementType t, int uniformCount) {
+        String op = uniformCount >= 0 ? "alltoall" : "alltoallv";
+        checkLive(op);
+        if (uniformCount >= 0 || sendCounts == null) {
+            if (uniformCount < 0) throw error(ErrorClass.COUNT, op, "send counts are null");
+            sendCounts = uniform(size, uniformCount);
+            sendDispls = prefix(sendCounts);
+            recvCounts = sendCounts;
+            recvDispls = sendDispls;
+        }
+        if (sendDispls == null || recvDispls == null) throw error(ErrorClass.BUFFER, op, "displacements are null");
+        checkBlocks(sendCounts, sendDispls, send, sendOffset, "send", op, false);
+        checkBlocks(recvCounts, recvDispls, recv, recvOffset, "receive", op, true);
+        if (sameArray(send, recv)) {
+            long total = 0;
+            for (int i = 0; i < size; i++) total = Math.max(total, (long) sendDispls[i] + sendCounts[i]);
+            send = copyRange(send, t, sendOffset, (int) total);
+            sendOffset = 0;
+        }
+        return collectiveEngine().alltoallv(send, sendOffset, sendCounts, sendDispls, recv, recvOffset, recvCounts, recvDispls, t);
+    }
+
+    @Override
+    Request reduceScatter0(Object send, int sendOffset, Object recv, int recvOffset, int[] counts, ElementType t, Op o, int block) {
+        String op = counts == null ? "reduceScatterBlock" : "reduceScatter";
+        checkLive(op);
+        if (counts == null) {
+            if (block < 0) throw error(ErrorClass.COUNT, op, "count " + block + " is negative");
+            counts = uniform(size, block);
+        }
+        checkBlocks(counts, null, recv == null ? new byte[0] : recv, 0, "receive", op, false);
+        long total = 0;
+        for (int c : counts) total += c;
+        if (total > Integer.MAX_VALUE) throw error(ErrorClass.COUNT, op, "the counts add up to more than 2^31-1 elements");
+        checkOp(o, t, (int) total, op);
+        for (int c : counts) if (o.isLoc() && (c & 1) != 0) checkOp(o, t, c, op);
+        checkArrayForReduction(send, op);
+        checkArrayForReduction(recv, op);
+        checkBuffer(recv, t, recvOffset, counts[rank], op, true);
+        if (sameArray(send, recv) && sendOffset == recvOffset) {
+            send = null; // in place: the receive buffer holds the whole input
+            checkBuffer(recv, t, recvOffset, (int) total, op, true);
+        } else {
+            checkBuffer(send, t, sendOffset, (int) total, op, false);
+            if (sameArray(send, recv)) {
+                send = copyRange(send, t, sendOffset, (int) total);
+                sendOffset = 0;
+            }
+        }
+        return collectiveEngine().reduceScatter(send, sendOffset, recv, recvOffset, counts, t, o);
+    }
+
+    // ---------------------------------------------------------------- collectives: scalars
+
+    /** Allreduce of one double. */
+    public double allreduce(double value, Op op) {
+        double[] a = {value};
+        reduce0(1, a, 0, a, 0, 1, ElementType.DOUBLE, op, 0).await();
+        return a[0];
+    }
+
+    /** Allreduce of one long. */
+    public long allreduce(long value, Op op) {
+        long[] a = {value};
+        reduce0(1, a, 0, a, 0, 1, ElementType.LONG, op, 0).await();
+        return a[0];
+    }
+
+    /** Allreduce of one int. */
+    public int allreduce(int value, Op op) {
+        int[] a = {value};
+        reduce0(1, a, 0, a, 0, 1, ElementType.INT, op, 0).await();
+        return a[0];
+    }
+
+    /** Allreduce of one boolean (LAND, LOR, LXOR, BAND, BOR, BXOR). */
+    public boolean allreduce(boolean value, Op op) {
+        boolean[] a = {value};
+        reduce0(1, a, 0, a, 0, 1, ElementType.BOOLEAN, op, 0).await();
+        return a[0];
+    }
+
+    /** Reduce of one double to the root; other ranks get their own value back. */
+    public double reduce(double value, Op op, int root) {
+        double[] a = {value}, r = {value};
+        reduce0(0, a, 0, r, 0, 1, ElementType.DOUBLE, op, root).await();
+        return r[0];
+    }
+
+    /** Reduce of one long to the root; other ranks get their own value back. */
+    public long reduce(long value, Op op, int root) {
+        long[] a = {value}, r = {value};
+        reduce0(0, a, 0, r, 0, 1, ElementType.LONG, op, root).await();
+        return r[0];
+    }
+
+    /** Inclusive scan of one double. */
+    public double scan(double value, Op op) {
+        double[] a = {value};
+        reduce0(2, a, 0, a, 0, 1, ElementType.DOUBLE, op, 0).await();
+        return a[0];
+    }
+
+    /** Inclusive scan of one long. */
+    public long scan(long value, Op op) {
+        long[] a = {value};
+        reduce0(2, a, 0, a, 0, 1, ElementType.LONG, op, 0).await();
+        return a[0];
+    }
+
+    /** Exclusive scan of one long; rank 0 gets {@code identity}. */
+    public long exscan(long value, Op op, long identity) {
+        long[] a = {value}, r = {identity};
+        reduce0(3, a, 0, r, 0, 1, ElementType.LONG, op, 0).await();
+        return r[0];
+    }
+
+    /** A (value, index) pair, the result of {@link #allreduceLoc}. */
+    public static final class Loc {
+        private final double value;
+        private final long index;
+
+        public Loc(double value, long index) {
+            this.value = value;
+            this.index = index;
+        }
+
+        public double value() {
+            return value;
+        }
+
+        public long index() {
+            return index;
+        }
+
+        @Override
+        public String toString() {
+            return "(" + value + ", " + index + ")";
+        }
+    }
+
+    /** MINLOC / MAXLOC of one (value, index) pair over all ranks; ties give the lower index. */
+    public Loc allreduceLoc(double value, long index, Op op) {
+        if (op == null || !op.isLoc()) throw error(ErrorClass.OP, "allreduceLoc", "the operation must be MINLOC or MAXLOC, got " + op);
+        double[] a = {value, index};
+        reduce0(1, a, 0, a, 0, 2, ElementType.DOUBLE, op, 0).await();
+        return new Loc(a[0], (long) a[1]);
+    }
+
+    // ---------------------------------------------------------------- collectives: objects
+
+    private byte[][] encodeAll(List<?> values, String op) {
+        byte[][] out = new byte[values.size()][];
+        for (int i = 0; i < out.length; i++) out[i] = encode(values.get(i), op);
+        return out;
+    }
+
+    private Object decode(byte[] buf, int off, int len) {
+        return codec().decode(buf, off, len);
+    }
+
+    private static byte[] concat(byte[][] parts, int[] lengths) {
+        int total = 0;
+        for (byte[] p : parts) total += p.length;
+        byte[] all = new byte[total];
+        int at = 0;
+        for (int i = 0; i < parts.length; i++) {
+            System.arraycopy(parts[i], 0, all, at, parts[i].length);
+            lengths[i] = parts[i].length;
+            at += parts[i].length;
+        }
+        return all;
+    }
+
+    /** Broadcasts an object from the root; every rank returns it (the root its own instance, others a copy). */
+    @SuppressWarnings("unchecked")
+    public <T> T bcastObject(T value, int root) {
+        checkLive("bcastObject");
+        checkRoot(root, "bcastObject");
+        byte[] bytes = rank == root ? encode(value, "bcastObject") : null;
+        int[] len = {bytes == null ? 0 : bytes.length};
+        bcast0(len, ElementType.INT, 0, 1, root).await();
+        if (rank != root) bytes = new byte[len[0]];
+        bcast0(bytes, ElementType.BYTE, 0, len[0], root).await();
+        return rank == root ? value : (T) decode(bytes, 0, bytes.length);
+    }
+
+    /** Gathers one object from every rank to the root, in rank order; other ranks get null. */
+    public <T> List<T> gatherObjects(T value, int root) {
+        return gatherObjects0(value, root, false);
+    }
+
+    /** Gathers one object from every rank to every rank, in rank order. */
+    public <T> List<T> allgatherObjects(T value) {
+        return gatherObjects0(value, 0, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> List<T> gatherObjects0(T value, int root, boolean all) {
+        String op = all ? "allgatherObjects" : "gatherObjects";
+        checkLive(op);
+        if (!all) checkRoot(root, op);
+        byte[] mine = encode(value, op);
+        int[] lens = new int[size];
+        int[] one = {mine.length};
+        gather0(one, 0, 1, lens, 0, null, null, ElementType.INT, root, all).await();
+        boolean receives = all || rank == root;
+        int[] displs = prefix(lens);
+        byte[] allBytes = receives ? new byte[displs[size - 1] + lens[size - 1]] : null;
+        gather0(mine, 0, mine.length, allBytes, 0, receives ? lens : null, receives ? displs : null, ElementType.BYTE, root, all)
+                .await();
+        if (!receives) return null;
+        List<T> out = new ArrayList<>(size);
+        for (int r = 0; r < size; r++) out.add((T) decode(allBytes, displs[r], lens[r]));
+        return out;
+    }
+
+    /** Scatters one object to each rank from the root's list (size() entries); returns this rank's. */
+    @SuppressWarnings("unchecked")
+    public <T> T scatterObjects(List<? extends T> values, int root) {
+        checkLive("scatterObjects");
+        checkRoot(root, "scatterObjects");
+        int[] lens = new int[size];
+        byte[] all = null;
+        if (rank == root) {
+            if (values == null) throw error(ErrorClass.BUFFER, "scatterObjects", "the list of values is null at the root");
+            if (values.size() != size) {
+                throw error(ErrorClass.COUNT, "scatterObjects", "the root's list holds " + values.size() + " values for " + size + " ranks");
+            }
+            all = concat(encodeAll(values, "scatterObjects"), lens);
+        }
+        int[] myLen = new int[1];
+        scatter0(lens, 0, null, null, myLen, 0, 1, ElementType.INT, root).await();
+        byte[] mine = new byte[myLen[0]];
+        scatter0(all, 0, rank == root ? lens : null, rank == root ? prefix(lens) : null, mine, 0, myLen[0], ElementType.BYTE, root)
+                .await();
+        return (T) decode(mine, 0, mine.length);
+    }
+
+    /** Sends values.get(r) to rank r and returns what every rank sent to this one, by source rank. */
+    @SuppressWarnings("unchecked")
+    public <T> List<T> alltoallObjects(List<? extends T> values) {
+        checkLive("alltoallObjects");
+        if (values == null) throw error(ErrorClass.BUFFER, "alltoallObjects", "the list of values is null");
+        if (values.size() != size) {
+            throw error(ErrorClass.COUNT, "alltoallObjects", "the list holds " + values.size() + " values for " + size + " ranks");
+        }
+        int[] sendLens = new int[size];
+        byte[] sendAll = concat(encodeAll(values, "alltoallObjects"), sendLens);
+        int[] recvLens = new int[size];
+        alltoall0(sendLens, 0, null, null, recvLens, 0, null, null, ElementType.INT, 1).await();
+        int[] recvDispls = prefix(recvLens);
+        byte[] recvAll = new byte[recvDispls[size - 1] + recvLens[size - 1]];
+        alltoall0(sendAll, 0, sendLens, prefix(sendLens), recvAll, 0, recvLens, recvDispls, ElementType.BYTE, -1).await();
+        List<T> out = new ArrayList<>(size);
+        for (int r = 0; r < size; r++) out.add((T) decode(recvAll, recvDispls[r], recvLens[r]));
+        return out;
+    }
+
+    private static <T> T fold(List<T> values, int upTo, BinaryOperator<T> op) {
+        T acc = values.get(0);
+        for (int i = 1; i < upTo; i++) acc = op.apply(acc, values.get(i));
+        return acc;
+    }
+
+    /**
+     * Reduces one object per rank with {@code op} in rank order ({@code x0 op x1 op ...}, so op need not
+     * commute) at the root; other ranks get null.
+     */
+    public <T> T reduceObject(T value, BinaryOperator<T> op, int root) {
+        if (op == null) throw error(ErrorClass.OP, "reduceObject", "the operator is null");
+        List<T> all = gatherObjects(value, root);
+        return all == null ? null : fold(all, size, op);
+    }
+
+    /** Reduces one object per rank with {@code op} in rank order; every rank gets the result. */
+    public <T> T allreduceObject(T value, BinaryOperator<T> op) {
+        if (op == null) throw error(ErrorClass.OP, "allreduceObject", "the operator is null");
+        return fold(allgatherObjects(value), size, op);
+    }
+
+    /** Inclusive prefix reduction of objects in rank order: rank r gets x0 op ... op xr. */
+    public <T> T scanObject(T value, BinaryOperator<T> op) {
+        if (op == null) throw error(ErrorClass.OP, "scanObject", "the operator is null");
+        return fold(allgatherObjects(value), rank + 1, op);
+    }
+
+    /** Exclusive prefix reduction of objects in rank order: rank r gets x0 op ... op x(r-1); rank 0 gets null. */
+    public <T> T exscanObject(T value, BinaryOperator<T> op) {
+        if (op == null) throw error(ErrorClass.OP, "exscanObject", "the operator is null");
+        List<T> all = allgatherObjects(value);
+        return rank == 0 ? null : fold(all, rank, op);
+    }
+
+    // ---------------------------------------------------------------- communicators
+
+    /** Allocates a fresh pair of context ids agreed by every rank of this communicator (collective). */
+    private int allocateContexts(String op) {
+        int mine = session.peekContext();
+        int base = allreduce(mine, Op.MAX);
+        session.claimContexts(base + 2);
+        return base;
+    }
+
+    /** A new communicator with the same ranks and a context of its own (collective). */
+    public Comm dup() {
+        checkLive("dup");
+        int ctx = allocateContexts("dup");
+        return new Comm(session, transport, name + ".dup", worldRanks == null ? null : worldRanks.clone(), ctx, ctx + 1);
+    }
+
+    /**
+     * Splits the communicator (collective): ranks passing the same color form a new communicator, ordered
+     * by key then by rank here. A rank passing {@link #UNDEFINED} gets null.
+     */
+    public Comm split(int color, int key) {
+        checkLive("split");
+        if (color < 0 && color != UNDEFINED) {
+            throw error(ErrorClass.ARG, "split", "color " + color + " is negative and not UNDEFINED");
+        }
+        int[] mine = {color, key};
+        int[] all = new int[2 * size];
+        gather0(mine, 0, 2, all, 0, null, null, ElementType.INT, 0, true).await();
+        int ctx = allocateContexts("split");
+        if (color == UNDEFINED) return null;
+        List<int[]> members = new ArrayList<>();
+        for (int r = 0; r < size; r++) if (all[2 * r] == color) members.add(new int[]{all[2 * r + 1], r});
+        members.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]));
+        int[] world = new int[members.size()];
+        for (int i = 0; i < world.length; i++) world[i] = worldRankOf(members.get(i)[1]);
+        return new Comm(session, transport, name + ".split(" + color + ")", world, ctx, ctx + 1);
+    }
+
+    /** The world ranks of this communicator's members, in rank order. */
+    public int[] worldRanks() {
+        if (worldRanks != null) return worldRanks.clone();
+        int[] w = new int[size];
+        for (int i = 0; i < size; i++) w[i] = i;
+        return w;
+    }
+
+    /** Unmodifiable view of member world ranks, for equality checks. */
+    List<Integer> memberList() {
+        List<Integer> l = new ArrayList<>(size);
+        for (int w : worldRanks()) l.add(w);
+        return Collections.unmodifiableList(l);
     }
 
     // ---------------------------------------------------------------- life cycle

@@ -70,6 +70,17 @@ public abstract class Request {
         return state == COMPLETE;
     }
 
+    /**
+     * For progress engines: advances the request without finishing it (no error is thrown, the result
+     * stays for the owner's await or test). Returns whether it has completed.
+     */
+    public final boolean advance() {
+        int s = state;
+        if (s == COMPLETE) return true;
+        if (s != ACTIVE) return false;
+        return poll();
+    }
+
     /** Registers the thread to unpark on completion (overridden by requests that delegate). */
     protected void registerWaiter(Thread t) {
         waiter = t;

@@ -361,8 +361,35 @@ final class LocalTransport implements Transport, ProgressEngine {
         return this;
     }
 
+    private static final Request[] NONE = new Request[0];
+    private volatile Request[] polled = NONE;
+
     @Override
     public void progress() {
+        Request[] p = polled;
+        for (Request r : p) r.advance();
+    }
+
+    @Override
+    public synchronized void addProgress(Request r) {
+        Request[] p = polled;
+        Request[] q = java.util.Arrays.copyOf(p, p.length + 1);
+        q[p.length] = r;
+        polled = q;
+    }
+
+    @Override
+    public synchronized void removeProgress(Request r) {
+        Request[] p = polled;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] == r) {
+                Request[] q = new Request[p.length - 1];
+                System.arraycopy(p, 0, q, 0, i);
+                System.arraycopy(p, i + 1, q, i, p.length - i - 1);
+                polled = q;
+                return;
+            }
+        }
     }
 
     @Override
@@ -388,11 +415,6 @@ final class LocalTransport implements Transport, ProgressEngine {
     @Override
     public void abort(Throwable cause) {
         universe.fail(rank, cause);
-    }
-
-    @Override
-    public int allocateContexts(Comm comm, int n) {
-        throw new CohortException(ErrorClass.UNSUPPORTED, rank, "context allocation is not available yet");
     }
 
     @Override

@@ -24,4 +24,13 @@ public interface ProgressEngine {
 
     /** Longest single park; the waiter re-checks abort and progress after it. */
     long parkNanos();
+
+    /**
+     * Registers a request that advances only when polled (a nonblocking collective): progress() polls
+     * it until it completes, so it advances while its rank waits on something else.
+     */
+    void addProgress(Request r);
+
+    /** Removes a request added with addProgress. */
+    void removeProgress(Request r);
 }

@@ -78,9 +78,6 @@ public interface Transport extends AutoCloseable {
      */
     void abort(Throwable cause);
 
-    /** Allocates {@code n} fresh context ids, the same on every rank of {@code comm}; a collective call. */
-    int allocateContexts(Comm comm, int n);
-
     /** An optional capability (shared memory, native collectives), or null. */
     default <T> T capability(Class<T> type) {
         return null;
