@@ -35,7 +35,8 @@ public final class Cohort implements AutoCloseable {
 
     private final Transport transport;
     private final CohortOptions options;
-    private final ObjectCodec codec;
+    private final ClassLoader loader;
+    private ObjectCodec codec;
     private final Comm world;
     private final String[] args;
     private final boolean ownsTransport;
@@ -51,7 +52,7 @@ public final class Cohort implements AutoCloseable {
         this.transport = transport;
         this.options = options;
         this.args = args == null ? new String[0] : args.clone();
-        this.codec = new KryoCodec(options.codecPolicy(), loader);
+        this.loader = loader;
         this.ownsTransport = ownsTransport;
         this.world = new Comm(this, transport, "WORLD", null, 0, 1);
     }
@@ -206,7 +207,9 @@ public final class Cohort implements AutoCloseable {
         return System.nanoTime() * 1e-9;
     }
 
-    ObjectCodec codec() {
+    /** The object codec, made on first use (one per rank; Comm serializes its use per thread). */
+    synchronized ObjectCodec codec() {
+        if (codec == null) codec = new KryoCodec(options.codecPolicy(), loader);
         return codec;
     }
 

@@ -8,7 +8,6 @@ import dev.cohort.spi.Transport;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.function.BinaryOperator;
@@ -54,8 +53,15 @@ public final class Comm extends CommCollectives {
     private final int collContext;
     private volatile boolean freed;
     private volatile CollectiveEngine engine;
+    /** The Cartesian grid of a communicator made by createCart or sub, else null. */
+    private final CartTopology cart;
 
     Comm(Cohort session, Transport transport, String name, int[] worldRanks, int context, int collContext) {
+        this(session, transport, name, worldRanks, context, collContext, null);
+    }
+
+    Comm(Cohort session, Transport transport, String name, int[] worldRanks, int context, int collContext, CartTopology cart) {
+        this.cart = cart;
         this.session = session;
         this.transport = transport;
         this.name = name;
@@ -126,6 +132,14 @@ public final class Comm extends CommCollectives {
     }
 
     int context() {
+        return context;
+    }
+
+    /**
+     * The context id this communicator's messages are matched in; together with its lowest world rank it
+     * identifies the communicator across its ranks (for transports and collective engines).
+     */
+    public int contextId() {
         return context;
     }
 
@@ -310,7 +324,10 @@ public final class Comm extends CommCollectives {
 
     private byte[] encode(Object value, String op) {
         try {
-            return codec().encode(value);
+            ObjectCodec c = codec();
+            synchronized (c) {
+                return c.encode(value);
+            }
         } catch (CohortException e) {
             throw new CohortException(e.errorClass(), worldRankOf(rank),
                     "rank " + rank + ": " + op + " on " + name + ": " + e.getMessage(), e);
@@ -787,7 +804,10 @@ public final class Comm extends CommCollectives {
     }
 
     private Object decode(byte[] buf, int off, int len) {
-        return codec().decode(buf, off, len);
+        ObjectCodec c = codec();
+        synchronized (c) {
+            return c.decode(buf, off, len);
+        }
     }
 
     private static byte[] concat(byte[][] parts, int[] lengths) {
@@ -970,11 +990,104 @@ public final class Comm extends CommCollectives {
         return w;
     }
 
-    /** Unmodifiable view of member world ranks, for equality checks. */
-    List<Integer> memberList() {
-        List<Integer> l = new ArrayList<>(size);
-        for (int w : worldRanks()) l.add(w);
-        return Collections.unmodifiableList(l);
+    /** The group of this communicator's members (world ranks in rank order). */
+    public Group group() {
+        return Group.of(worldRanks());
+    }
+
+    /**
+     * A communicator of the members of {@code group}, which must be a subset of this communicator's
+     * (collective over this communicator: every rank calls it with the same group). Ranks outside the
+     * group get null.
+     */
+    public Comm create(Group group) {
+        checkLive("create");
+        if (group == null) throw error(ErrorClass.GROUP, "create", "the group is null");
+        int[] members = group.toArray();
+        for (int w : members) {
+            if (w < 0 || w >= transport.size() || commRankOf(w) < 0) {
+                throw error(ErrorClass.GROUP, "create", "world rank " + w + " of the group is not a member of " + name);
+            }
+        }
+        int ctx = allocateContexts("create");
+        if (!group.contains(worldRankOf(rank))) return null;
+        return new Comm(session, transport, name + ".create", members, ctx, ctx + 1);
+    }
+
+    /**
+     * Compares two communicators: IDENT when they are the same communicator, CONGRUENT when they have
+     * the same members in the same order, SIMILAR when the same members in another order, else UNEQUAL.
+     */
+    public static Comparison compare(Comm a, Comm b) {
+        if (a == null || b == null) throw new CohortException(ErrorClass.COMM, -1, "compare: a communicator is null");
+        if (a == b) return Comparison.IDENT;
+        Comparison g = Group.compare(a.group(), b.group());
+        return g == Comparison.IDENT ? Comparison.CONGRUENT : g;
+    }
+
+    // ---------------------------------------------------------------- Cartesian topologies
+
+    /**
+     * A communicator with a Cartesian grid of {@code dims} (collective). Grid ranks are the first
+     * product(dims) ranks of this communicator in order (no reordering); ranks beyond the grid get
+     * null. Use {@link CartTopology#dimsCreate} to choose balanced dimensions.
+     */
+    public Comm createCart(int[] dims, boolean[] periods) {
+        checkLive("createCart");
+        CartTopology topo;
+        try {
+            topo = CartTopology.of(dims, periods);
+        } catch (CohortException e) {
+            throw error(e.errorClass(), "createCart", e.detail());
+        }
+        if (topo.size() > size) {
+            throw error(ErrorClass.TOPOLOGY, "createCart", "the grid " + Arrays.toString(dims) + " needs " + topo.size()
+                    + " ranks but " + name + " has " + size);
+        }
+        int[] members = new int[topo.size()];
+        for (int i = 0; i < members.length; i++) members[i] = worldRankOf(i);
+        int ctx = allocateContexts("createCart");
+        if (rank >= topo.size()) return null;
+        return new Comm(session, transport, name + ".cart" + Arrays.toString(dims), members, ctx, ctx + 1, topo);
+    }
+
+    /** The Cartesian grid of this communicator, or null when it has none. */
+    public CartTopology cart() {
+        return cart;
+    }
+
+    private CartTopology requireCart(String op) {
+        if (cart == null) throw error(ErrorClass.TOPOLOGY, op, name + " has no Cartesian topology (make one with createCart)");
+        return cart;
+    }
+
+    /** This rank's coordinates in the grid. */
+    public int[] coords() {
+        return requireCart("coords").coords(rank);
+    }
+
+    /** Coordinates of a rank in the grid. */
+    public int[] coords(int rank) {
+        CartTopology c = requireCart("coords");
+        if (rank < 0 || rank >= size) throw error(ErrorClass.RANK, "coords", "rank " + rank + " is not in the grid of " + size);
+        return c.coords(rank);
+    }
+
+    /** The rank at the given coordinates (periodic dimensions wrap). */
+    public int cartRank(int... coords) {
+        return requireCart("cartRank").rank(coords);
+    }
+
+    /** Source and destination for a shift of {@code disp} along {@code direction} (PROC_NULL off a non-periodic edge). */
+    public CartTopology.Shift shift(int direction, int disp) {
+        return requireCart("shift").shift(rank, direction, disp);
+    }
+
+    /** The sub-grid keeping the dimensions where {@code remainDims} is true (collective). */
+    public Comm sub(boolean[] remainDims) {
+        CartTopology.SubGrid g = requireCart("sub").sub(rank, remainDims);
+        Comm c = split(g.color(), g.key());
+        return new Comm(session, transport, name + ".sub", c.worldRanks(), c.context, c.collContext, g.topology());
     }
 
     // ---------------------------------------------------------------- life cycle

@@ -39,7 +39,14 @@ public final class ObjectRequest<T> extends Request {
     private Object decode() {
         if (!decoded) {
             Object p = inner.resultPayload;
-            value = p == null ? null : comm.codec().decode((byte[]) p, 0, ((byte[]) p).length);
+            if (p == null) {
+                value = null;
+            } else {
+                dev.cohort.codec.ObjectCodec c = comm.codec();
+                synchronized (c) {
+                    value = c.decode((byte[]) p, 0, ((byte[]) p).length);
+                }
+            }
             decoded = true;
         }
         return value;

@@ -142,6 +142,21 @@ public abstract class Request {
         return true;
     }
 
+    /**
+     * Like {@link #await()} without building a status: blocks until the operation completes and throws
+     * its error if it failed. Allocates nothing, for hot loops.
+     */
+    public final void waitFor() {
+        int s = state;
+        if (s == FREED) throw freedError("waitFor");
+        if (s == INACTIVE) return;
+        if (s != COMPLETE) awaitOne(this);
+        onFinishOnce();
+        CohortException err = resultError;
+        if (isPersistent()) state = INACTIVE;
+        if (err != null) throw err;
+    }
+
     /** The status of a completed request. */
     public final Status status() {
         int s = state;
@@ -281,6 +296,13 @@ public abstract class Request {
 
     /** Waits for a single request with the rank's idle strategy. */
     static void awaitOne(Request r) {
+        // Fast path without allocation: spin on this request alone, then fall back to the full strategy.
+        int spins = Math.min(Idle.SPINS, 4096);
+        for (int i = 0; i < spins; i++) {
+            if (r.poll()) return;
+            Thread.onSpinWait();
+            if ((i & 255) == 255) r.engine().checkAlive();
+        }
         Request[] one = {r};
         waitUntil(one, true);
     }

@@ -102,7 +102,13 @@ final class LocalTransport implements Transport, ProgressEngine {
         op.arm(comm, sync ? "ssend" : type == ElementType.OBJECT ? "sendObject" : "send", true, sync, buf, type, offset,
                 count, dest, tag, context);
         startSend(op);
-        finishBlocking(op, mine, true);
+        try {
+            op.waitFor();
+            if (mine) blockingSend = op;
+        } catch (CohortException e) {
+            abandon(op, mine, true);
+            throw e;
+        }
     }
 
     @Override
@@ -115,22 +121,25 @@ final class LocalTransport implements Transport, ProgressEngine {
         return finishBlocking(op, mine, false);
     }
 
-    /** Waits for a blocking op; keeps it for reuse only if it ended cleanly (not left in a queue). */
+    /** Waits for a blocking receive; keeps its op for reuse only if it ended cleanly (not left in a queue). */
     private Status finishBlocking(LocalOp op, boolean mine, boolean send) {
         try {
             Status s = op.await();
-            if (mine) keep(op, send);
+            if (mine) blockingRecv = op;
             return s;
         } catch (CohortException e) {
-            if (!op.isComplete()) op.cancel();
-            if (mine && op.isComplete()) keep(op, send);
+            abandon(op, mine, send);
             throw e;
         }
     }
 
-    private void keep(LocalOp op, boolean send) {
-        if (send) blockingSend = op;
-        else blockingRecv = op;
+    /** After a failed blocking wait: withdraw the op if it is still queued; never reuse one that is not complete. */
+    private void abandon(LocalOp op, boolean mine, boolean send) {
+        if (!op.isComplete()) op.cancel();
+        if (mine && op.isComplete()) {
+            if (send) blockingSend = op;
+            else blockingRecv = op;
+        }
     }
 
     // ---------------------------------------------------------------- matching
@@ -359,6 +368,12 @@ final class LocalTransport implements Transport, ProgressEngine {
     @Override
     public ProgressEngine engine() {
         return this;
+    }
+
+    @Override
+    public <T> T capability(Class<T> type) {
+        if (type == dev.cohort.spi.SharedMemory.class && universe.size > 1) return type.cast(universe);
+        return null;
     }
 
     private static final Request[] NONE = new Request[0];

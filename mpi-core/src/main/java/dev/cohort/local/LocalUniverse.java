@@ -19,7 +19,16 @@ import java.util.concurrent.locks.LockSupport;
  * threads complete operations), so the job is ended with a DEADLOCK error listing every rank's wait.
  * A rank that computes or sleeps is not waiting and never counts as blocked.
  */
-final class LocalUniverse {
+final class LocalUniverse implements dev.cohort.spi.SharedMemory {
+    private final java.util.concurrent.ConcurrentHashMap<Object, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public <T> T shared(Object key, java.util.function.Supplier<T> factory) {
+        @SuppressWarnings("unchecked")
+        T t = (T) shared.computeIfAbsent(key, k -> factory.get());
+        return t;
+    }
+
     final int size;
     final long eagerBytes = Long.getLong("cohort.local.eagerBytes", 16 * 1024);
     private final CohortOptions options;
