@@ -1,0 +1,64 @@
+package dev.cohort.launch;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code cohort bench}: hands every argument to {@value #BENCH_MAIN} from the benchmarks module,
+ * found on the launcher's class path or the application class path.
+ */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {"Run a benchmark: every argument goes to " + BenchCommand.BENCH_MAIN
+                + " (module benchmarks), which lists the benchmarks and their options."},
+        customSynopsis = "cohort bench NAME [ARGS]...")
+final class BenchCommand implements Callable<Integer> {
+    static final String BENCH_MAIN = "dev.cohort.benchmarks.BenchMain";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME ARGS", arity = "0..*", description = "The benchmark and its arguments.")
+    private List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        AppClassPath cp = AppClassPath.forMainClass(null);
+        try (URLClassLoader loader = new URLClassLoader("cohort-bench", cp.urls(), BenchCommand.class.getClassLoader())) {
+            try {
+                Class.forName(BENCH_MAIN, false, loader);
+            } catch (ClassNotFoundException e) {
+                throw new UsageException("the benchmarks are not installed: " + BENCH_MAIN + " is not on the class path"
+                        + " (the benchmarks module is not part of this build)");
+            }
+            ApplicationMain main = ApplicationMain.check(BENCH_MAIN, cp, BenchCommand.class.getClassLoader(), null);
+            Thread t = Thread.currentThread();
+            ClassLoader previous = t.getContextClassLoader();
+            t.setContextClassLoader(loader);
+            try {
+                main.invoke(loader, args.toArray(new String[0]));
+                return ExitCode.OK;
+            } catch (Exception | Error e) {
+                err.println("cohort bench: " + BENCH_MAIN + " failed: " + e);
+                e.setStackTrace(LocalJobRunner.withoutLauncherFrames(e.getStackTrace()));
+                e.printStackTrace(err);
+                err.flush();
+                return ExitCode.FAILED;
+            } finally {
+                t.setContextClassLoader(previous);
+            }
+        } catch (IOException e) {
+            return ExitCode.OK; // closing the loader failed after the benchmark ran
+        }
+    }
+}
