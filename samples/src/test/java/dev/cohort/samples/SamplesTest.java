@@ -86,4 +86,35 @@ class SamplesTest {
         assertThat(NonBlocking.partnerOf(4, 5)).isEqualTo(Comm.PROC_NULL);
         assertThat(NonBlocking.partnerOf(0, 1)).isEqualTo(Comm.PROC_NULL);
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4})
+    void broadcastDeliversRankZerosData(int np) {
+        List<String> lines = run(np, Broadcast::main);
+        List<String> expected = new ArrayList<>();
+        for (int r = 0; r < np; r++) {
+            expected.add("rank " + r + " has data " + (r == 0 ? "[0 1 2 3 4 5 6 7 8 9]" : "[0 0 0 0 0 0 0 0 0 0]"));
+            expected.add("rank " + r + " got data [0 1 2 3 4 5 6 7 8 9]");
+        }
+        assertThat(lines).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void scatterSplitsLikeArraySplit() {
+        assertThat(run(3, Scatter::main)).containsExactlyInAnyOrder(
+                "rank 0 got data [0 1 2 3]", "rank 1 got data [4 5 6]", "rank 2 got data [7 8 9]");
+        assertThat(run(4, Scatter::main)).containsExactlyInAnyOrder(
+                "rank 0 got data [0 1 2]", "rank 1 got data [3 4 5]", "rank 2 got data [6 7]", "rank 3 got data [8 9]");
+        assertThat(run(1, Scatter::main)).containsExactly("rank 0 got data [0 1 2 3 4 5 6 7 8 9]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void piIsCloseToPi(int np) {
+        List<String> lines = run(np, Pi::main);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith("pi is approximately 3.14159265358");
+        double sequential = Pi.partialSum(1_000_000, 0, 1);
+        assertThat(Math.abs(sequential - Math.PI)).isLessThan(1e-10);
+    }
 }
