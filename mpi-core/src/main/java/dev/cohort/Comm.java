@@ -79,6 +79,7 @@ public final class Comm extends CommCollectives {
             for (int i = 0; i < worldRanks.length; i++) commRanks[worldRanks[i]] = i;
             this.rank = commRanks[transport.rank()];
         }
+        if (context != 0) transport.commCreated(this);
     }
 
     /** This rank's number in the communicator, 0..size-1. */
@@ -965,6 +966,10 @@ public final class Comm extends CommCollectives {
      * by key then by rank here. A rank passing {@link #UNDEFINED} gets null.
      */
     public Comm split(int color, int key) {
+        return split(color, key, null, null);
+    }
+
+    private Comm split(int color, int key, String newName, CartTopology topo) {
         checkLive("split");
         if (color < 0 && color != UNDEFINED) {
             throw error(ErrorClass.ARG, "split", "color " + color + " is negative and not UNDEFINED");
@@ -979,7 +984,7 @@ public final class Comm extends CommCollectives {
         members.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]));
         int[] world = new int[members.size()];
         for (int i = 0; i < world.length; i++) world[i] = worldRankOf(members.get(i)[1]);
-        return new Comm(session, transport, name + ".split(" + color + ")", world, ctx, ctx + 1);
+        return new Comm(session, transport, newName != null ? newName : name + ".split(" + color + ")", world, ctx, ctx + 1, topo);
     }
 
     /** The world ranks of this communicator's members, in rank order. */
@@ -1086,8 +1091,7 @@ public final class Comm extends CommCollectives {
     /** The sub-grid keeping the dimensions where {@code remainDims} is true (collective). */
     public Comm sub(boolean[] remainDims) {
         CartTopology.SubGrid g = requireCart("sub").sub(rank, remainDims);
-        Comm c = split(g.color(), g.key());
-        return new Comm(session, transport, name + ".sub", c.worldRanks(), c.context, c.collContext, g.topology());
+        return split(g.color(), g.key(), name + ".sub", g.topology());
     }
 
     // ---------------------------------------------------------------- life cycle
@@ -1102,5 +1106,6 @@ public final class Comm extends CommCollectives {
         if (worldRanks == null && context == 0) throw error(ErrorClass.COMM, "free", "the world communicator cannot be freed");
         if (freed) throw error(ErrorClass.COMM, "free", "the communicator was already freed");
         freed = true;
+        transport.commFreed(this);
     }
 }

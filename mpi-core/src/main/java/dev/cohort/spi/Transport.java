@@ -78,6 +78,18 @@ public interface Transport extends AutoCloseable {
      */
     void abort(Throwable cause);
 
+    /**
+     * A new communicator exists (dup, split, create, createCart, sub): called on every member, in the
+     * same order on all of them, right after its context ids were agreed. Native transports create the
+     * matching MPI communicator here. World (context 0) is not announced.
+     */
+    default void commCreated(Comm comm) {
+    }
+
+    /** A communicator was freed on this rank. */
+    default void commFreed(Comm comm) {
+    }
+
     /** An optional capability (shared memory, native collectives), or null. */
     default <T> T capability(Class<T> type) {
         return null;
