@@ -149,7 +149,7 @@ abstract class JobCommand implements Callable<Integer> {
             Path tool = InfoCommand.onPath(scheduler().submitCommand, searchPath());
             if (tool == null) {
                 throw new UsageException("--submit needs " + scheduler().submitCommand + ", which is not on PATH (is this a "
-                        + scheduler().title + " login node?); write the script with -o FILE and submit it where "
+                        + scheduler().shortName + " login node?); write the script with -o FILE and submit it where "
                         + scheduler().submitCommand + " is");
             }
             submitter = tool.toString();

@@ -118,7 +118,7 @@ final class JobScript {
         line(s, "#   " + oneLine(ShellQuote.join(commandLine)));
         line(s, "# Submit: " + scheduler.submitCommand + " THIS_FILE   " + statusHint());
         line(s, "#");
-        line(s, "# " + scheduler.title + " reads the " + scheduler.prefix + " lines below (they must come before the first command):");
+        line(s, "# " + scheduler.shortName + " reads the " + scheduler.prefix + " lines below (they must come before the first command):");
         for (String d : directives()) line(s, d);
         if (scheduler == Scheduler.SGE) {
             line(s, "# SGE grants " + ranks() + " slots; how many land on each node is the parallel environment's");

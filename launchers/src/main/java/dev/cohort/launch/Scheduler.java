@@ -4,21 +4,24 @@ import java.util.Locale;
 
 /** The batch schedulers {@code cohort jobscript} writes scripts for, with what differs between them. */
 enum Scheduler {
-    PBS("pbs", "PBS (Torque, OpenPBS, PBS Pro)", "#PBS", "qsub"),
-    SLURM("slurm", "Slurm", "#SBATCH", "sbatch"),
-    SGE("sge", "Grid Engine (SGE, Son of Grid Engine, Univa/Altair GE)", "#$", "qsub");
+    PBS("pbs", "PBS", "PBS (Torque, OpenPBS, PBS Pro)", "#PBS", "qsub"),
+    SLURM("slurm", "Slurm", "Slurm", "#SBATCH", "sbatch"),
+    SGE("sge", "Grid Engine", "Grid Engine (SGE, Son of Grid Engine, Univa/Altair GE)", "#$", "qsub");
 
     /** The subcommand name and the default file extension. */
     final String id;
-    /** The name users know it by, for comments and help. */
+    /** Its short name. */
+    final String shortName;
+    /** The name users know it by, with its variants. */
     final String title;
     /** The prefix of its directive lines. */
     final String prefix;
     /** The command that submits a script. */
     final String submitCommand;
 
-    Scheduler(String id, String title, String prefix, String submitCommand) {
+    Scheduler(String id, String shortName, String title, String prefix, String submitCommand) {
         this.id = id;
+        this.shortName = shortName;
         this.title = title;
         this.prefix = prefix;
         this.submitCommand = submitCommand;
