@@ -422,12 +422,14 @@ abstract class JobCommand implements Callable<Integer> {
             description = {"Write a PBS job script (Torque, OpenPBS, PBS Pro): #PBS -l nodes=N:ppn=P, -l walltime, "
                     + "-q, -A, -N. The job goes to $PBS_O_WORKDIR and runs one rank per line of $PBS_NODEFILE.",
                     "",
-                    "  cohort jobscript pbs --nodes 2 --ppn 4 --walltime 00:10:00 -o hello.pbs dev.cohort.samples.Hello",
+                    "  cohort jobscript pbs --nodes 2 --ppn 4 --walltime 00:10:00 \\",
+                    "      -o hello.pbs dev.cohort.samples.Hello",
                     "  qsub hello.pbs"},
             customSynopsis = {
-                    "cohort jobscript pbs --nodes N --ppn P --walltime HH:MM:SS [--queue Q] [--account A] [--name NAME]",
-                    "       [--module M]... [--jvm-opt OPT]... [--transport T] [-cp PATH] [-o FILE] [--submit]",
-                    "       (MAIN | -jar JAR) [ARGS]..."},
+                    "cohort jobscript pbs --nodes N --ppn P --walltime HH:MM:SS [--queue Q]",
+                    "    [--account A] [--name NAME] [--module M]... [--jvm-opt OPT]...",
+                    "    [--transport T] [-cp PATH] [--classpath-at-run-time] [-o FILE] [--submit]",
+                    "    (MAIN | -jar JAR) [ARGS]..."},
             exitCodeListHeading = EXIT_CODES_HEADING,
             exitCodeList = {"0:written (and submitted: the job id is printed)", "1:qsub failed",
                     "2:bad usage or input, or qsub missing with --submit; nothing was written"})
@@ -458,12 +460,14 @@ abstract class JobCommand implements Callable<Integer> {
                     + "--job-name. The ranks are the job's tasks, started by mpirun (or srun with --launcher srun); the "
                     + "output goes to NAME-JOBID.out in the submission directory.",
                     "",
-                    "  cohort jobscript slurm --nodes 2 --ppn 4 --walltime 00:10:00 -o hello.slurm dev.cohort.samples.Hello",
+                    "  cohort jobscript slurm --nodes 2 --ppn 4 --walltime 00:10:00 \\",
+                    "      -o hello.slurm dev.cohort.samples.Hello",
                     "  sbatch hello.slurm"},
             customSynopsis = {
-                    "cohort jobscript slurm --nodes N --ppn P --walltime HH:MM:SS [--queue PARTITION] [--account A]",
-                    "       [--name NAME] [--module M]... [--jvm-opt OPT]... [--transport T] [--launcher mpirun|srun]",
-                    "       [-cp PATH] [-o FILE] [--submit] (MAIN | -jar JAR) [ARGS]..."},
+                    "cohort jobscript slurm --nodes N --ppn P --walltime HH:MM:SS [--queue PARTITION]",
+                    "    [--account A] [--name NAME] [--module M]... [--jvm-opt OPT]...",
+                    "    [--transport T] [--launcher mpirun|srun] [-cp PATH] [--classpath-at-run-time]",
+                    "    [-o FILE] [--submit] (MAIN | -jar JAR) [ARGS]..."},
             exitCodeListHeading = EXIT_CODES_HEADING,
             exitCodeList = {"0:written (and submitted: the job id is printed)", "1:sbatch failed",
                     "2:bad usage or input, or sbatch missing with --submit; nothing was written"})
@@ -511,12 +515,14 @@ abstract class JobCommand implements Callable<Integer> {
                     + "-l h_rt, -cwd, -q, -A, -N. The ranks are the job's slots ($NSLOTS); mpirun finds the hosts in "
                     + "$PE_HOSTFILE.",
                     "",
-                    "  cohort jobscript sge --nodes 2 --ppn 4 --walltime 00:10:00 --pe orte -o hello.sge dev.cohort.samples.Hello",
+                    "  cohort jobscript sge --nodes 2 --ppn 4 --walltime 00:10:00 --pe orte \\",
+                    "      -o hello.sge dev.cohort.samples.Hello",
                     "  qsub hello.sge"},
             customSynopsis = {
-                    "cohort jobscript sge --nodes N --ppn P --walltime HH:MM:SS [--pe PE] [--queue Q] [--account A]",
-                    "       [--name NAME] [--module M]... [--jvm-opt OPT]... [--transport T] [-cp PATH] [-o FILE] [--submit]",
-                    "       (MAIN | -jar JAR) [ARGS]..."},
+                    "cohort jobscript sge --nodes N --ppn P --walltime HH:MM:SS [--pe PE] [--queue Q]",
+                    "    [--account A] [--name NAME] [--module M]... [--jvm-opt OPT]...",
+                    "    [--transport T] [-cp PATH] [--classpath-at-run-time] [-o FILE] [--submit]",
+                    "    (MAIN | -jar JAR) [ARGS]..."},
             exitCodeListHeading = EXIT_CODES_HEADING,
             exitCodeList = {"0:written (and submitted: the job id is printed)", "1:qsub failed",
                     "2:bad usage or input, or qsub missing with --submit; nothing was written"})

@@ -16,19 +16,27 @@ import java.util.concurrent.Callable;
                 "Write a batch job script that runs a Cohort program on a cluster, and optionally submit it.",
                 "",
                 "The script asks the scheduler for NODES x PPN slots, loads your environment modules, and "
-                        + "starts one JVM per rank with `mpirun -np $NP java ... -cp CLASSPATH MAIN ARGS`, where "
-                        + "$NP is read from the scheduler when the job runs. Program arguments are quoted for the "
-                        + "shell, so spaces, quotes, $ and backticks reach your main() unchanged. Each script is "
-                        + "commented: read it, change it, submit it again.",
+                        + "starts one JVM per rank with `mpirun -np $NP java OPTS -cp CLASSPATH MAIN ARGS`, "
+                        + "$NP being the slots the scheduler granted. Your arguments are quoted for the shell: "
+                        + "spaces, quotes, $ and backticks reach main() unchanged. Under Open MPI as root the "
+                        + "script adds --allow-run-as-root by itself. Every script is commented and names the "
+                        + "command that wrote it: read it, edit it, submit it again.",
+                "",
+                "The class path is this installation's (`cohort classpath`) as it is now, after your -cp. "
+                        + "With --classpath-at-run-time the job asks `cohort classpath` when it starts instead, "
+                        + "so the script holds no paths of this machine.",
                 "",
                 "Examples:",
-                "  cohort jobscript slurm --nodes 2 --ppn 4 --walltime 00:30:00 -o hello.slurm dev.cohort.samples.Hello",
+                "  cohort jobscript slurm --nodes 2 --ppn 4 --walltime 00:30:00 \\",
+                "      -o hello.slurm dev.cohort.samples.Hello",
                 "  sbatch hello.slurm",
                 "",
-                "  cohort jobscript pbs --nodes 4 --ppn 16 --walltime 12:00:00 --queue batch --account proj42 \\",
-                "      --module openmpi --jvm-opt -Xmx8g -cp classes --submit org.example.Solve 'input 1.dat'",
+                "  cohort jobscript pbs --nodes 4 --ppn 16 --walltime 12:00:00 \\",
+                "      --queue batch --account proj42 --module openmpi --jvm-opt -Xmx8g \\",
+                "      -cp classes --submit org.example.Solve 'input 1.dat'",
                 "",
-                "  cohort jobscript sge --nodes 2 --ppn 8 --walltime 01:00:00 --pe orte -jar solver.jar --tol 1e-9",
+                "  cohort jobscript sge --nodes 2 --ppn 8 --walltime 01:00:00 --pe orte \\",
+                "      -jar solver.jar --tol 1e-9",
                 "",
                 "`cohort jobscript SCHEDULER --help` lists every option."},
         synopsisSubcommandLabel = "(pbs | slurm | sge)",

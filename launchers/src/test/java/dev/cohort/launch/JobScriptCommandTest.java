@@ -306,7 +306,9 @@ class JobScriptCommandTest {
             assertThat(h.exitCode).isZero();
             assertThat(h.out.toString()).startsWith("Usage: cohort jobscript " + s + " --nodes N --ppn P --walltime HH:MM:SS")
                     .contains("--module", "--jvm-opt", "--submit", "--classpath-at-run-time", "(MAIN | -jar JAR) [ARGS]...");
+            assertThat(h.out.toString().lines()).as(h.out.toString()).allMatch(l -> l.length() <= 80);
         }
+        assertThat(r.out.toString().lines()).as(r.out.toString()).allMatch(l -> l.length() <= 80);
         assertThat(cohort("--help").out.toString()).contains("jobscript");
     }
 }
