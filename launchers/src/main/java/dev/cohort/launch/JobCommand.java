@@ -426,8 +426,8 @@ abstract class JobCommand implements Callable<Integer> {
                     "      -o hello.pbs dev.cohort.samples.Hello",
                     "  qsub hello.pbs"},
             customSynopsis = {
-                    "cohort jobscript pbs --nodes N --ppn P --walltime HH:MM:SS [--queue Q]",
-                    "    [--account A] [--name NAME] [--module M]... [--jvm-opt OPT]...",
+                    "cohort jobscript pbs --nodes N --ppn P --walltime HH:MM:SS",
+                    "    [--queue Q] [--account A] [--name NAME] [--module M]... [--jvm-opt OPT]...",
                     "    [--transport T] [-cp PATH] [--classpath-at-run-time] [-o FILE] [--submit]",
                     "    (MAIN | -jar JAR) [ARGS]..."},
             exitCodeListHeading = EXIT_CODES_HEADING,
@@ -464,8 +464,8 @@ abstract class JobCommand implements Callable<Integer> {
                     "      -o hello.slurm dev.cohort.samples.Hello",
                     "  sbatch hello.slurm"},
             customSynopsis = {
-                    "cohort jobscript slurm --nodes N --ppn P --walltime HH:MM:SS [--queue PARTITION]",
-                    "    [--account A] [--name NAME] [--module M]... [--jvm-opt OPT]...",
+                    "cohort jobscript slurm --nodes N --ppn P --walltime HH:MM:SS",
+                    "    [--queue PARTITION] [--account A] [--name NAME] [--module M]... [--jvm-opt OPT]...",
                     "    [--transport T] [--launcher mpirun|srun] [-cp PATH] [--classpath-at-run-time]",
                     "    [-o FILE] [--submit] (MAIN | -jar JAR) [ARGS]..."},
             exitCodeListHeading = EXIT_CODES_HEADING,
@@ -519,8 +519,8 @@ abstract class JobCommand implements Callable<Integer> {
                     "      -o hello.sge dev.cohort.samples.Hello",
                     "  qsub hello.sge"},
             customSynopsis = {
-                    "cohort jobscript sge --nodes N --ppn P --walltime HH:MM:SS [--pe PE] [--queue Q]",
-                    "    [--account A] [--name NAME] [--module M]... [--jvm-opt OPT]...",
+                    "cohort jobscript sge --nodes N --ppn P --walltime HH:MM:SS [--pe PE]",
+                    "    [--queue Q] [--account A] [--name NAME] [--module M]... [--jvm-opt OPT]...",
                     "    [--transport T] [-cp PATH] [--classpath-at-run-time] [-o FILE] [--submit]",
                     "    (MAIN | -jar JAR) [ARGS]..."},
             exitCodeListHeading = EXIT_CODES_HEADING,
