@@ -167,6 +167,24 @@ class JobScriptCommandTest {
     }
 
     @Test
+    void aJarRunsItsMainClassWithTheJarFirstOnTheClassPath(@TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("my app.jar");
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, "org.example.Solve");
+        new java.util.jar.JarOutputStream(Files.newOutputStream(jar), mf).close();
+
+        String s = script("jobscript", "pbs", "--nodes", "1", "--ppn", "2", "--walltime", "00:01:00", "-jar", jar.toString(),
+                "--nodes", "0", "x y");
+        assertThat(directives(s, "#PBS")).startsWith("-N my_app");
+        assertThat(s).contains("CP='" + jar + File.pathSeparator, "-cp \"$CP\" org.example.Solve --nodes 0 'x y'\n");
+
+        String late = script("jobscript", "slurm", "--nodes", "1", "--ppn", "2", "--walltime", "00:01:00", "--classpath-at-run-time",
+                "-jar", jar.toString());
+        assertThat(late).contains("CP='" + jar + "':$CP", "-cp \"$CP\" org.example.Solve\n");
+    }
+
+    @Test
     void theJobNameDefaultsToTheMainClassOrTheJar() {
         assertThat(JobCommand.defaultName("dev.cohort.samples.Hello", null)).isEqualTo("Hello");
         assertThat(JobCommand.defaultName(null, "/opt/apps/my solver-1.0.jar")).isEqualTo("my_solver-1.0");
