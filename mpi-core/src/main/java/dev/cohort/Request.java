@@ -297,19 +297,20 @@ public abstract class Request {
     /** Waits for a single request with the rank's idle strategy. */
     static void awaitOne(Request r) {
         // Fast path without allocation: spin on this request alone, then fall back to the full strategy.
-        int spins = Math.min(Idle.SPINS, 4096);
-        for (int i = 0; i < spins; i++) {
+        for (int i = 0; i < Idle.SPINS; i++) {
             if (r.poll()) return;
             Thread.onSpinWait();
-            if ((i & 255) == 255) r.engine().checkAlive();
         }
+        r.engine().checkAlive();
         Request[] one = {r};
         waitUntil(one, true);
     }
 
     /**
-     * The idle strategy: spin briefly (lowest latency when a core is free), then yield, then park
-     * with a bounded timeout (so np larger than the core count runs well). Completion unparks.
+     * The idle strategy: spin briefly (lowest latency while the peer runs on another core), then yield
+     * for up to {@code cohort.idle.yieldMicros} (other ranks on the same core get to run, so np larger than
+     * the core count still progresses; a yield with nothing else to run returns at once, so this is
+     * still a fast poll), then park with a bounded timeout. Completion unparks the waiter.
      */
     private static void waitUntil(Request[] reqs, boolean all) {
         ProgressEngine engine = null;
@@ -321,21 +322,29 @@ public abstract class Request {
         }
         if (engine == null) return;
         int iteration = 0;
+        long yieldUntil = 0;
         Thread me = Thread.currentThread();
         boolean parking = false;
         try {
             while (!ready(reqs, all)) {
                 if (iteration < Idle.SPINS) {
                     Thread.onSpinWait();
-                    if ((iteration & 255) == 0) engine.checkAlive();
-                } else if (iteration < Idle.SPINS + Idle.YIELDS) {
-                    engine.checkAlive();
-                    Thread.yield();
                 } else if (!parking) {
-                    // Register before the next readiness check: a completer writes state, then reads the waiter.
-                    for (Request r : reqs) if (r != null) r.registerWaiter(me);
-                    engine.parking(reqs, reqs.length, all);
-                    parking = true;
+                    if ((iteration & 63) == 0) {
+                        engine.checkAlive();
+                        long now = System.nanoTime();
+                        if (yieldUntil == 0) {
+                            yieldUntil = now + Idle.YIELD_NANOS;
+                        } else if (now - yieldUntil > 0) {
+                            // Register before the next readiness check: a completer writes state, then reads the waiter.
+                            for (Request r : reqs) if (r != null) r.registerWaiter(me);
+                            engine.parking(reqs, reqs.length, all);
+                            parking = true;
+                            iteration++;
+                            continue;
+                        }
+                    }
+                    Thread.yield();
                 } else {
                     engine.checkAlive();
                     LockSupport.parkNanos(reqs, engine.parkNanos());
@@ -510,8 +519,8 @@ public abstract class Request {
 
     /** Tuning of the idle strategy, from system properties. */
     static final class Idle {
-        static final int SPINS = Integer.getInteger("cohort.idle.spins", 20_000);
-        static final int YIELDS = Integer.getInteger("cohort.idle.yields", 200);
+        static final int SPINS = Integer.getInteger("cohort.idle.spins", 512);
+        static final long YIELD_NANOS = 1000L * Integer.getInteger("cohort.idle.yieldMicros", 2000);
 
         private Idle() {
         }
