@@ -103,7 +103,7 @@ final class MpiOp extends PersistentRequest {
 
     @Override
     protected void onFinish() {
-        buf = null;
+        if (!persistent) buf = null;   // a persistent op sends from / receives into the same buffer each start
     }
 
     @Override

@@ -242,7 +242,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         if (!(buf instanceof ByteBuffer)) return null;
         ByteBuffer b = (ByteBuffer) buf;
         if (!b.isDirect()) return null;
-        return offset == 0 ? b : b.slice(offset, count);
+        return offset == 0 ? b : Staging.whole(b).slice(offset, count);
     }
 
     @Override

@@ -36,6 +36,11 @@ final class Staging {
         this.chars = bytes.asCharBuffer();
     }
 
+    /** A view of all of {@code b} up to its capacity: Cohort's offsets ignore position and limit. */
+    static ByteBuffer whole(ByteBuffer b) {
+        return b.position() == 0 && b.limit() == b.capacity() ? b : b.duplicate().clear();
+    }
+
     int capacity() {
         return bytes.capacity();
     }
@@ -45,7 +50,7 @@ final class Staging {
         switch (t) {
             case BYTE:
             case OBJECT:
-                if (src instanceof ByteBuffer) bytes.put(0, (ByteBuffer) src, offset, count);
+                if (src instanceof ByteBuffer) bytes.put(0, whole((ByteBuffer) src), offset, count);
                 else bytes.put(0, (byte[]) src, offset, count);
                 break;
             case DOUBLE: doubles.put(0, (double[]) src, offset, count); break;
@@ -68,7 +73,7 @@ final class Staging {
         switch (t) {
             case BYTE:
             case OBJECT:
-                if (dst instanceof ByteBuffer) ((ByteBuffer) dst).put(offset, bytes, from, count);
+                if (dst instanceof ByteBuffer) whole((ByteBuffer) dst).put(offset, bytes, from, count);
                 else bytes.get(from, (byte[]) dst, offset, count);
                 break;
             case DOUBLE: doubles.get(from, (double[]) dst, offset, count); break;
@@ -91,7 +96,7 @@ final class Staging {
         switch (t) {
             case BYTE:
             case OBJECT:
-                if (src instanceof ByteBuffer) bytes.put(at, (ByteBuffer) src, offset, count);
+                if (src instanceof ByteBuffer) bytes.put(at, whole((ByteBuffer) src), offset, count);
                 else bytes.put(at, (byte[]) src, offset, count);
                 break;
             case DOUBLE: doubles.put(at, (double[]) src, offset, count); break;
