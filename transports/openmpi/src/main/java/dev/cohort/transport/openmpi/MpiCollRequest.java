@@ -53,6 +53,7 @@ final class MpiCollRequest extends Request {
         try {
             synchronized (t.lock) {
                 mpiRequest = start.start();
+                t.tracking(this, true);
             }
         } catch (MPIException e) {
             finish(t.mpiError(comm, name, e));
@@ -80,7 +81,10 @@ final class MpiCollRequest extends Request {
                 done = true;
                 err = t.mpiError(comm, name, e);
             }
-            if (done) mpiRequest = null;
+            if (done) {
+                mpiRequest = null;
+                t.tracking(this, false);
+            }
         }
         if (!done) {
             t.matchPending();

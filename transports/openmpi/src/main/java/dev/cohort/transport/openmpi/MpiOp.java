@@ -106,6 +106,12 @@ final class MpiOp extends PersistentRequest {
         if (!persistent) buf = null;   // a persistent op sends from / receives into the same buffer each start
     }
 
+    /** Freeing a pending send lets it complete (MPI still reads its buffer); freeing a receive withdraws it. */
+    @Override
+    protected boolean cancelOnFree() {
+        return !isSend;
+    }
+
     @Override
     protected boolean isPersistent() {
         return persistent;

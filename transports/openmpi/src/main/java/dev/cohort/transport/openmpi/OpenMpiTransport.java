@@ -51,7 +51,12 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     private volatile Intracomm[] comms = new Intracomm[16];
     /** Posted receives in posting order; guarded by lock. */
     private final ArrayList<MpiOp> pending = new ArrayList<>();
+    /** Started sends MPI has not completed, and started collectives; guarded by lock. */
+    private final ArrayList<MpiOp> sending = new ArrayList<>();
+    private final ArrayList<MpiCollRequest> collecting = new ArrayList<>();
     private final ThreadLocal<MpiOp> blockingRecv = new ThreadLocal<>();
+    /** Polls now and then, so that requests complete (and their futures) while no rank thread waits. */
+    private final Thread progressThread;
     private final MpiCollectivesProvider collectives = new MpiCollectivesProvider(this);
     private volatile boolean closed;
 
@@ -67,6 +72,45 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         this.worldGroup = MPI.COMM_WORLD.getGroup();
         put(0, dupWorld());
         put(1, dupWorld());
+        if (provided == MPI.THREAD_MULTIPLE || provided == MPI.THREAD_SERIALIZED) {
+            progressThread = new Thread(this::backgroundProgress, "cohort-openmpi-progress");
+            progressThread.setDaemon(true);
+            progressThread.start();
+        } else {
+            progressThread = null;
+        }
+    }
+
+    /** Interval of the background progress thread. */
+    private static final long BACKGROUND_NANOS = Long.getLong("cohort.openmpi.progressMicros", 1000) * 1000;
+
+    private void backgroundProgress() {
+        MpiOp[] sends = new MpiOp[0];
+        MpiCollRequest[] colls = new MpiCollRequest[0];
+        while (!closed) {
+            java.util.concurrent.locks.LockSupport.parkNanos(BACKGROUND_NANOS);
+            synchronized (lock) {   // held throughout (it is reentrant), so MPI cannot be finalized meanwhile
+                if (closed) return;
+                if (pending.isEmpty() && sending.isEmpty() && collecting.isEmpty()) continue;
+                matchLocked();
+                sends = sending.toArray(sends);
+                colls = collecting.toArray(colls);
+                for (int i = 0; i < sends.length && sends[i] != null; i++) {
+                    pollSend(sends[i]);
+                    sends[i] = null;
+                }
+                for (int i = 0; i < colls.length && colls[i] != null; i++) {
+                    colls[i].poll();
+                    colls[i] = null;
+                }
+            }
+        }
+    }
+
+    /** Registers a started collective for background progress; call under lock. */
+    void tracking(MpiCollRequest r, boolean on) {
+        if (on) collecting.add(r);
+        else collecting.remove(r);
     }
 
     private static Intracomm dupWorld() throws MPIException {
@@ -308,6 +352,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         try {
             synchronized (lock) {
                 op.mpiRequest = op.sync ? c.isSend(data, bytes, MPI.BYTE, dest, t) : c.iSend(data, bytes, MPI.BYTE, dest, t);
+                sending.add(op);
             }
         } catch (MPIException e) {
             pool.give(op.staging);
@@ -329,7 +374,10 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
                 done = true;
                 err = mpiError(op.comm, op.op, e);
             }
-            if (done) op.mpiRequest = null;   // MPI freed it: never test it again
+            if (done) {
+                op.mpiRequest = null;   // MPI freed it: never test it again
+                sending.remove(op);
+            }
         }
         if (!done) return;
         pool.give(op.staging);
