@@ -121,18 +121,19 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
 
     /** Initializes MPI (once per process, with the highest thread level it offers) and opens the rank. */
     static synchronized OpenMpiTransport open(String[] args) {
-        if (finalized) {
-            throw new CohortException(ErrorClass.SESSION, -1, "openmpi: MPI was already finalized in this process "
-                    + "(a session was closed); Open MPI cannot be initialized twice");
-        }
         if (instance != null && !instance.closed) {
             throw new CohortException(ErrorClass.SESSION, instance.rank, "openmpi: this process already has an open "
                     + "session; close it before calling Cohort.init again");
+        }
+        if (instance != null || finalized) {
+            throw new CohortException(ErrorClass.SESSION, -1, "openmpi: this process already had a session; Open MPI "
+                    + "cannot be initialized twice in one process (keep one session open for the whole program)");
         }
         try {
             int provided = MPI.InitThread(args == null ? new String[0] : args.clone(), MPI.THREAD_MULTIPLE);
             threadLevelName = threadLevelName(provided);
             instance = new OpenMpiTransport(provided);
+            instance.installExitHandling(Thread.currentThread());
             return instance;
         } catch (MPIException e) {
             throw new CohortException(ErrorClass.INTERN, -1, "openmpi: MPI initialization failed: " + e.getMessage(), e);
@@ -721,20 +722,60 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         }
     }
 
+    /**
+     * Ends this rank's use of the transport. MPI_Finalize waits for every rank, so when another thread
+     * may call MPI it is left to a shutdown hook: a main that throws out of try-with-resources closes
+     * its session first, and finalizing right there would wait forever for ranks that wait for it.
+     * The exception then reaches the uncaught-exception handler, which ends the job with MPI_Abort.
+     */
     @Override
     public void close() {
         synchronized (OpenMpiTransport.class) {
             if (closed) return;
             closed = true;
-            synchronized (lock) {
-                try {
-                    MPI.Finalize();
-                } catch (MPIException e) {
-                    throw new CohortException(ErrorClass.INTERN, rank, "rank " + rank + ": MPI_Finalize failed: " + e.getMessage(), e);
-                } finally {
-                    finalized = true;
-                }
+        }
+        if (progressThread == null) finalizeMpi();
+    }
+
+    private static void finalizeMpi() {
+        synchronized (OpenMpiTransport.class) {
+            if (finalized) return;
+            finalized = true;
+            try {
+                MPI.Finalize();
+            } catch (MPIException e) {
+                System.err.println("cohort: MPI_Finalize failed: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * At JVM exit: MPI_Finalize (unless the job is being aborted). When the thread that opened the
+     * session dies of an uncaught exception (a plain main that throws, without cohort's RankMain):
+     * print it as Java would, then MPI_Abort, so the other ranks do not wait for this one forever.
+     */
+    private void installExitHandling(Thread opener) {
+        if (progressThread != null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                synchronized (lock) {
+                    closed = true;
+                    finalizeMpi();
+                }
+            }, "cohort-openmpi-finalize"));
+        }
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (previous != null) {
+                previous.uncaughtException(thread, e);
+            } else {
+                System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+                e.printStackTrace();
+            }
+            if (thread == opener) {
+                System.out.flush();
+                System.err.flush();
+                abort(e);
+            }
+        });
     }
 }
