@@ -480,7 +480,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
                     if (st == null) return false;
                 }
             }
-            int bytes = st.getCount(MPI.BYTE);
+            int bytes = StatusBytes.count(st);
             int msgTag = st.getTag() >>> TYPE_BITS;
             int msgSource = st.getSource();
             int n = bytes / msgType.size();
@@ -577,7 +577,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
                     }
                 }
                 if (st == null) return null;
-                return new Status(st.getSource(), st.getTag() >>> TYPE_BITS, st.getCount(MPI.BYTE) / type.size(), type, false);
+                return new Status(st.getSource(), st.getTag() >>> TYPE_BITS, StatusBytes.count(st) / type.size(), type, false);
             }
         } catch (MPIException e) {
             throw mpiError(comm, "iprobe", e);
