@@ -112,13 +112,12 @@ final class RunCommand implements Callable<Integer> {
             cp = AppClassPath.forMainClass(classPath);
             programArgs = mainArgs;
         }
-        if (chosen.equals("openmpi")) {
-            // ranks are processes of their own: the program's statics are per rank without class loaders
-            return new MpirunJob(np, ApplicationMain.named(mainName), cp, programArgs.toArray(new String[0]), jvmOpts, tagOutput)
-                    .run(err);
-        }
         StringBuilder warning = new StringBuilder();
         ApplicationMain main = ApplicationMain.check(mainName, cp, RunCommand.class.getClassLoader(), warning);
+        if (chosen.equals("openmpi")) {
+            // ranks are processes of their own: the program's statics are per rank without class loaders
+            return new MpirunJob(np, main, cp, programArgs.toArray(new String[0]), jvmOpts, tagOutput).run(err);
+        }
         if (warning.length() > 0) err.println("cohort run: warning: " + warning);
         if (!jvmOpts.isEmpty() && !Boolean.getBoolean(JVM_OPTS_APPLIED_PROPERTY)) {
             err.println("cohort run: warning: --jvm-opt " + jvmOpts + " not applied: local ranks run in this JVM, "
