@@ -21,6 +21,8 @@ import java.util.Arrays;
  * <pre>java -cp RUNTIME:APP dev.cohort.launch.RankMain MAIN [ARGS...]</pre>
  */
 public final class RankMain {
+    private static final long ABORT_PAUSE_MILLIS = 300;
+
     private RankMain() {
     }
 
@@ -62,6 +64,13 @@ public final class RankMain {
         LocalJobRunner.reportFailure(new CohortException(ErrorClass.FAILED, rank, "rank " + rank + " failed: " + t, t), err);
         err.flush();
         System.err.flush();
+        try {
+            // mpirun forwards the ranks' output asynchronously and prints its own MPI_ABORT notice at
+            // once: a moment's pause lets the cause arrive first
+            Thread.sleep(ABORT_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             transport.abort(t);
         } finally {
