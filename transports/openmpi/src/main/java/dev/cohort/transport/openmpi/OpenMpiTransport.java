@@ -130,13 +130,28 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
                     + "cannot be initialized twice in one process (keep one session open for the whole program)");
         }
         try {
-            int provided = MPI.InitThread(args == null ? new String[0] : args.clone(), MPI.THREAD_MULTIPLE);
+            int provided = MPI.InitThread(args == null ? new String[0] : args.clone(), requestedThreadLevel());
             threadLevelName = threadLevelName(provided);
             instance = new OpenMpiTransport(provided);
             instance.installExitHandling(Thread.currentThread());
             return instance;
         } catch (MPIException e) {
             throw new CohortException(ErrorClass.INTERN, -1, "openmpi: MPI initialization failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The thread level to ask for: MPI_THREAD_MULTIPLE, the highest, unless
+     * {@code -Dcohort.openmpi.threadLevel=serialized} (every MPI call of this transport is made under
+     * its lock, so SERIALIZED suffices for Cohort and spares Open MPI's internal locking).
+     */
+    private static int requestedThreadLevel() {
+        String s = System.getProperty("cohort.openmpi.threadLevel", "multiple").trim().toLowerCase(java.util.Locale.ROOT);
+        switch (s) {
+            case "serialized": return MPI.THREAD_SERIALIZED;
+            case "funneled": return MPI.THREAD_FUNNELED;
+            case "single": return MPI.THREAD_SINGLE;
+            default: return MPI.THREAD_MULTIPLE;
         }
     }
 
