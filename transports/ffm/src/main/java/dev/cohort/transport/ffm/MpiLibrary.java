@@ -132,6 +132,7 @@ final class MpiLibrary {
         MethodHandle dlopen = linker.defaultLookup().find("dlopen")
                 .map(a -> linker.downcallHandle(a, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT)))
                 .orElse(null);
+        keepUcxOffJvmSignals(linker);
         List<String> tried = new ArrayList<>();
         for (String c : candidates()) {
             try (Arena a = Arena.ofConfined()) {
@@ -169,6 +170,24 @@ final class MpiLibrary {
         }
         throw new IllegalStateException("no C MPI library could be loaded; tried " + tried
                 + ". Install Open MPI (openmpi-bin libopenmpi-dev) or MPICH (mpich libmpich-dev), or set -Dcohort.mpi.lib=/path/to/libmpi.so");
+    }
+
+    /**
+     * UCX (under MPICH's ch4 and Open MPI's pml/ucx) installs SIGSEGV / SIGBUS handlers when it is
+     * loaded, and turns the JVM's own use of SIGSEGV (implicit null checks, safepoint polls) into an
+     * abort. Unless the user chose otherwise, ask it for no error signals before libmpi loads it.
+     */
+    private static void keepUcxOffJvmSignals(Linker linker) {
+        if (System.getenv("UCX_ERROR_SIGNALS") != null) return;
+        linker.defaultLookup().find("setenv").ifPresent(a -> {
+            MethodHandle setenv = linker.downcallHandle(a,
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            try (Arena arena = Arena.ofConfined()) {
+                int rc = (int) setenv.invokeExact(arena.allocateFrom("UCX_ERROR_SIGNALS"), arena.allocateFrom(""), 0);
+            } catch (Throwable t) {
+                // best effort: the launcher sets it too
+            }
+        });
     }
 
     private static String libraryVersion(Linker linker, SymbolLookup lookup) {
