@@ -138,6 +138,8 @@ final class FfmTransport implements Transport, ProgressEngine {
             poller = new Thread(this::pollInBackground, "cohort-ffm-progress-" + rank);
             poller.setDaemon(true);
             poller.start();
+            watchForFailure(Thread.currentThread());
+            Runtime.getRuntime().addShutdownHook(new Thread(this::finalizeMpi, "cohort-ffm-finalize"));
         } catch (CohortException e) {
             throw e;
         } catch (Throwable t) {
@@ -714,9 +716,29 @@ final class FfmTransport implements Transport, ProgressEngine {
         return null;
     }
 
+    /**
+     * A rank whose main thread dies of an exception ends the job at once with its cause, instead of
+     * reaching MPI_Finalize (where it would wait for ranks that wait for it). Other handlers the
+     * application installed are kept.
+     */
+    private void watchForFailure(Thread main) {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((th, e) -> {
+            if (previous != null) previous.uncaughtException(th, e);
+            else {
+                System.err.print("Exception in thread \"" + th.getName() + "\" ");
+                e.printStackTrace();
+            }
+            if (th == main) abort(e);
+        });
+    }
+
+    private volatile boolean aborted;
+
     /** Ends the whole job: prints the cause once and calls MPI_Abort. */
     @Override
     public void abort(Throwable cause) {
+        aborted = true;
         System.err.println("cohort: rank " + rank + " failed, aborting the MPI job: " + cause);
         System.err.flush();
         try {
@@ -727,29 +749,31 @@ final class FfmTransport implements Transport, ProgressEngine {
         Runtime.getRuntime().halt(1);
     }
 
+    /**
+     * Ends this rank's use of the transport: waits (up to 10 s) for staged sends so that peers get
+     * their messages, then refuses further calls. MPI_Finalize itself runs when the JVM exits (a
+     * shutdown hook), so that a rank failing after close still aborts the job instead of waiting in
+     * MPI_Finalize for ranks that wait for it.
+     */
     @Override
     public void close() {
         synchronized (lock) {
             if (closed) return;
-            // let staged sends finish so that peers get their messages
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!pendingSends.isEmpty() && System.nanoTime() < deadline) pollSends();
             closed = true;
             java.util.concurrent.locks.LockSupport.unpark(poller);
+        }
+    }
+
+    private void finalizeMpi() {
+        if (aborted) return;
+        synchronized (lock) {
+            closed = true;
             try {
-                for (int k = 0; k < ctxs.length; k++) {
-                    Ctx c = ctxs[k];
-                    if (c == null) continue;
-                    ctxs[k] = null;
-                    Mpi.ABI.writeHandle(handle, c.comm);
-                    int rc = (int) Mpi.COMM_FREE.invokeExact(handle);
-                }
                 int rc = (int) Mpi.FINALIZE.invokeExact();
-                check(rc, "MPI_Finalize");
-            } catch (CohortException e) {
-                throw e;
             } catch (Throwable t) {
-                throw internal(t);
+                // exiting anyway
             }
         }
     }
