@@ -91,7 +91,7 @@ public abstract class Request {
      * are written.
      */
     protected final void complete() {
-        state = COMPLETE;
+        if (state != FREED) state = COMPLETE;
         Thread w = waiter;
         if (w != null) LockSupport.unpark(w);
         CompletableFuture<Status> f = future;
@@ -161,9 +161,10 @@ public abstract class Request {
     public final Status status() {
         int s = state;
         if (s == FREED) throw freedError("status");
-        if (s == INACTIVE) return Status.EMPTY;
+        if (s == INACTIVE) return lastStatus != null ? lastStatus : Status.EMPTY;
         if (s != COMPLETE) {
-            throw new CohortException(ErrorClass.REQUEST, myRank(), describe() + ": status() before completion");
+            throw new CohortException(ErrorClass.REQUEST, myWorldRank(), "rank " + myRank() + ": status() before completion of "
+                    + describe());
         }
         return finish();
     }
@@ -187,7 +188,7 @@ public abstract class Request {
     public void free() {
         int s = state;
         if (s == FREED) throw freedError("free");
-        if (s == ACTIVE && !poll()) doCancel();
+        if (s == ACTIVE && !poll() && cancelOnFree()) doCancel();
         state = FREED;
     }
 
@@ -228,9 +229,20 @@ public abstract class Request {
         onFinishOnce();
         CohortException err = resultError;
         Status st = err == null ? buildStatus() : null;
-        if (isPersistent()) state = INACTIVE;
+        if (isPersistent()) {
+            lastStatus = st;
+            state = INACTIVE;
+        }
         if (err != null) throw err;
         return st;
+    }
+
+    /** A persistent request's status from its last completion, kept until the next start. */
+    private Status lastStatus;
+
+    /** Whether free() of a pending request withdraws it (receives) rather than letting it complete (sends). */
+    protected boolean cancelOnFree() {
+        return true;
     }
 
     /** True for persistent requests, which become inactive instead of null when consumed. */
@@ -257,14 +269,26 @@ public abstract class Request {
         resultCount = 0;
         resultType = null;
         resultPayload = null;
+        lastStatus = null;
         waiter = null;
     }
+
+    /** The last status built; statuses are immutable, so a reused request (a rank's blocking ops,
+     * persistent requests) hands out the same one again when nothing changed: no allocation per message. */
+    private Status statusCache;
 
     private Status buildStatus() {
         Comm c = comm();
         int src = resultSource;
         if (c != null && src >= 0) src = c.commRankOf(src);
-        return new Status(src, resultTag, resultCount, resultType, resultCancelled);
+        Status s = statusCache;
+        if (s != null && s.source() == src && s.tag() == resultTag && s.count() == resultCount && s.type() == resultType
+                && s.cancelled() == resultCancelled) {
+            return s;
+        }
+        s = new Status(src, resultTag, resultCount, resultType, resultCancelled);
+        statusCache = s;
+        return s;
     }
 
     private int myRank() {
@@ -272,8 +296,14 @@ public abstract class Request {
         return c == null ? -1 : c.rank();
     }
 
+    private int myWorldRank() {
+        Comm c = comm();
+        return c == null ? -1 : c.worldRankOf(c.rank());
+    }
+
     private CohortException freedError(String what) {
-        return new CohortException(ErrorClass.REQUEST, myRank(), what + "() on a freed request: " + describe());
+        return new CohortException(ErrorClass.REQUEST, myWorldRank(), "rank " + myRank() + ": " + what + "() on a freed request: "
+                + describe());
     }
 
     /** Whether a persistent request is inactive (counts as null in the helpers). */

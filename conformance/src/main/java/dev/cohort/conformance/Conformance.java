@@ -21,7 +21,7 @@ import java.util.Map;
 public final class Conformance {
     /** Sections in running order. */
     public static final String POINT_TO_POINT = "pointToPoint", NONBLOCKING = "nonblocking", OBJECTS = "objects",
-            ERRORS = "errors";
+            ERRORS = "errors", COLLECTIVES = "collectives", COMMUNICATORS = "communicators";
 
     /** The package whose classes the object cases send, allowed by {@link #options()}. */
     public static final String SHAPES_PACKAGE = "dev.cohort.conformance.shapes";
@@ -98,6 +98,35 @@ public final class Conformance {
                 err("codecRefusesUnlistedClass", ErrorCases::codecRefusesUnlistedClass));
     }
 
+    public static List<ConformanceCase> collectives() {
+        return List.of(
+                coll("barrierRepeated", CollectiveCases::barrierRepeated),
+                coll("bcastEveryRootEveryType", CollectiveCases::bcastEveryRootEveryType),
+                coll("bcastSizes", CollectiveCases::bcastSizes),
+                coll("reductionsEveryOpEveryType", CollectiveCases::reductionsEveryOpEveryType),
+                coll("reductionSizesAndRoots", CollectiveCases::reductionSizesAndRoots),
+                coll("inPlaceAndScalarForms", CollectiveCases::inPlaceAndScalarForms),
+                coll("minlocMaxloc", CollectiveCases::minlocMaxloc),
+                coll("userDefinedAndNonCommutative", CollectiveCases::userDefinedAndNonCommutative),
+                coll("gatherAndScatter", CollectiveCases::gatherAndScatter),
+                coll("vectorVariants", CollectiveCases::vectorVariants),
+                coll("allgatherAndAlltoall", CollectiveCases::allgatherAndAlltoall),
+                coll("reduceScatterForms", CollectiveCases::reduceScatterForms),
+                coll("nonblockingCollectivesMixWithPointToPoint", CollectiveCases::nonblockingCollectivesMixWithPointToPoint),
+                coll("objectCollectives", CollectiveCases::objectCollectives),
+                coll("collectiveArgumentErrors", CollectiveCases::collectiveArgumentErrors));
+    }
+
+    public static List<ConformanceCase> communicators() {
+        return List.of(
+                comms("dupSeparatesMessages", 1, CommunicatorCases::dupSeparatesMessages),
+                comms("splitByColorAndKey", 1, CommunicatorCases::splitByColorAndKey),
+                comms("createFromGroup", 1, CommunicatorCases::createFromGroup),
+                comms("pointToPointOnSplit", 1, CommunicatorCases::pointToPointOnSplit),
+                comms("cartesianGrid", 1, CommunicatorCases::cartesianGrid),
+                comms("sixRankGrids", 6, CommunicatorCases::sixRankGrids));
+    }
+
     /** Every section's cases, by section name, in running order. */
     public static Map<String, List<ConformanceCase>> sections() {
         Map<String, List<ConformanceCase>> m = new LinkedHashMap<>();
@@ -105,6 +134,8 @@ public final class Conformance {
         m.put(NONBLOCKING, nonblocking());
         m.put(OBJECTS, objects());
         m.put(ERRORS, errors());
+        m.put(COLLECTIVES, collectives());
+        m.put(COMMUNICATORS, communicators());
         return Collections.unmodifiableMap(m);
     }
 
@@ -161,6 +192,14 @@ public final class Conformance {
 
     private static ConformanceCase obj(String name, dev.cohort.RankBody body) {
         return new ConformanceCase(OBJECTS, name, 1, body);
+    }
+
+    private static ConformanceCase coll(String name, dev.cohort.RankBody body) {
+        return new ConformanceCase(COLLECTIVES, name, 1, body);
+    }
+
+    private static ConformanceCase comms(String name, int minRanks, dev.cohort.RankBody body) {
+        return new ConformanceCase(COMMUNICATORS, name, minRanks, body);
     }
 
     private static ConformanceCase err(String name, dev.cohort.RankBody body) {

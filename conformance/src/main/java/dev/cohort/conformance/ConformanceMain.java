@@ -151,7 +151,7 @@ public final class ConformanceMain {
 
     private static void printSummary(Comm world, Result r, PrintStream out) {
         int total = r.passed().size() + r.failed().size() + r.skipped().size();
-        out.println("conformance: " + total + " cases on " + r.ranks() + " ranks (transport "
+        out.println("conformance: " + total + " cases on " + r.ranks() + (r.ranks() == 1 ? " rank" : " ranks") + " (transport "
                 + world.session().transportName() + "): " + r.passed().size() + " passed, " + r.failed().size()
                 + " failed, " + r.skipped().size() + " skipped");
         for (String f : r.failed()) out.println("  failed: " + f);

@@ -172,7 +172,8 @@ public final class ObjectCases {
     /** ssendObject does not return before the receiving rank has posted its receive. */
     public static void ssendObjectWaitsForReceive(Comm w) throws Exception {
         int me = w.rank();
-        PointToPointCases.assertBlocksUntilReceived(w, "ssendObject", () -> w.ssendObject(new Point(me, -1), next(w), 218), () -> {
+        Runnable send = () -> w.ssendObject(new Point(me, -1), next(w), 218);
+        PointToPointCases.assertBlocksUntilReceived(w, "ssendObject", send, 218, () -> {
             Point p = w.recvObject(prev(w), 218);
             assertThat(p).isEqualTo(new Point(prev(w), -1));
         }, 219);

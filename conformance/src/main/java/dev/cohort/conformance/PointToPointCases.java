@@ -154,7 +154,7 @@ public final class PointToPointCases {
      */
     public static void ssendWaitsForReceive(Comm w) throws Exception {
         long[] data = {w.rank(), 42};
-        assertBlocksUntilReceived(w, "ssend", () -> w.ssend(data, 0, 2, next(w), 14), () -> {
+        assertBlocksUntilReceived(w, "ssend", () -> w.ssend(data, 0, 2, next(w), 14), 14, () -> {
             long[] got = new long[2];
             Status s = w.recv(got, 0, 2, prev(w), 14);
             Expect.status(s, prev(w), 14, 2, ElementType.LONG);
@@ -167,8 +167,8 @@ public final class PointToPointCases {
      * has not returned, then lets the next rank receive (with {@code receive}, from the previous rank);
      * the send must then return. Used for ssend and ssendObject.
      */
-    static void assertBlocksUntilReceived(Comm w, String what, Runnable blockingSend, Runnable receive, int goTag)
-            throws Exception {
+    static void assertBlocksUntilReceived(Comm w, String what, Runnable blockingSend, int dataTag, Runnable receive,
+                                          int goTag) throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean returned = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -188,6 +188,14 @@ public final class PointToPointCases {
         boolean early = returned.get();
         // Finish the protocol before asserting, so a failure here does not leave the others waiting.
         Peers.waitForPrev(w, goTag);
+        // Poll (sleeping) until the previous rank's send is visible before receiving it: a rank
+        // parked in a receive that only a helper thread will satisfy could look deadlocked to the
+        // local transport's watchdog, which watches rank threads only.
+        long deadline = System.nanoTime() + Expect.PATIENCE.toNanos();
+        while (w.iprobe(prev(w), dataTag) == null) {
+            assertThat(System.nanoTime() - deadline).as("the %s from rank %d never arrived", what, prev(w)).isNegative();
+            Thread.sleep(1);
+        }
         receive.run();
         t.join(Expect.PATIENCE.toMillis());
         assertThat(early).as("%s to rank %d returned before rank %d had posted its receive", what, next(w), next(w)).isFalse();

@@ -118,7 +118,8 @@ class ConformanceMainTest {
         List<ConformanceMain.Result> results = RankHarness.call(4, Duration.ofSeconds(240), Conformance.options(),
                 w -> ConformanceMain.runCases(w, Conformance.all(), Duration.ofSeconds(30), false, out));
         String report = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(results.get(0).passed().size() + results.get(0).failed().size()).isEqualTo(Conformance.all().size());
+        long runnable = Conformance.all().stream().filter(c -> c.supports(4)).count();
+        assertThat(results.get(0).passed().size() + results.get(0).failed().size()).isEqualTo((int) runnable);
         assertThat(results.get(0).failed()).as("cases that failed in the sequential run:\n%s", report).isEmpty();
     }
 }

@@ -8,6 +8,7 @@ import dev.cohort.ErrorClass;
 import dev.cohort.PersistentRequest;
 import dev.cohort.Request;
 import dev.cohort.Status;
+import dev.cohort.spi.Copier;
 import dev.cohort.spi.ProgressEngine;
 import dev.cohort.spi.Transport;
 
