@@ -423,10 +423,88 @@ final class FfmTransport implements Transport, ProgressEngine {
     @Override
     public Status recv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
                        int context) {
+        Status s = recvDirect(comm, buf, type, offset, count, source, tag, context);
+        if (s != null) return s;
         FfmOp op = new FfmOp(this, false).arm(comm, "recv", false, false, buf, type, offset, count, source, tag, context);
         startRecv(op);
         return op.await();
     }
+
+    /**
+     * The blocking receive's fast path, while nothing else waits on the context and nothing is queued
+     * there: probe MPI for the source's next message and receive it straight into the buffer, polling
+     * with the usual idle strategy (spin, yield, short parks). Returns null to fall back to the general
+     * path (a posted receive or a queued message appeared, or the message does not fit: the general
+     * path then reports the error and leaves the message queued).
+     */
+    private Status recvDirect(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                              int context) {
+        if (type == ElementType.OBJECT || buf instanceof boolean[]) return null;
+        int iteration = 0;
+        long yieldUntil = 0;
+        while (true) {
+            synchronized (lock) {
+                checkOpen();
+                Ctx c = ctx(context);
+                if (!c.posted.isEmpty() || !c.unexpected.isEmpty()) return null;
+                int rc;
+                try {
+                    rc = (int) Mpi.IMPROBE.invokeExact(source == Comm.ANY_SOURCE ? Mpi.ANY_SOURCE : c.toComm(source), Mpi.ANY_TAG,
+                            c.comm, flag, handle, status);
+                } catch (Throwable t) {
+                    throw internal(t);
+                }
+                check(rc, "MPI_Improbe");
+                if (flag.get(ValueLayout.JAVA_INT, 0) != 0) {
+                    int mpiTag = status.get(ValueLayout.JAVA_INT, Mpi.STATUS_TAG);
+                    int msgTag = mpiTag >>> TYPE_BITS;
+                    ElementType msgType = TYPES[mpiTag & ((1 << TYPE_BITS) - 1)];
+                    long bytes = Mpi.ABI.statusBytes(status);
+                    int src = c.toWorld(status.get(ValueLayout.JAVA_INT, Mpi.STATUS_SOURCE));
+                    int n = (int) (bytes / msgType.size());
+                    if ((tag != Comm.ANY_TAG && tag != msgTag) || msgType != type || n > count) {
+                        Msg m = new Msg();
+                        m.message = Mpi.ABI.readHandle(handle);
+                        m.source = src;
+                        m.tag = msgTag;
+                        m.type = msgType;
+                        m.bytes = bytes;
+                        c.unexpected.add(m);
+                        return null;
+                    }
+                    MemorySegment seg = segment(buf, type, offset, n);
+                    try {
+                        rc = (int) Mpi.MRECV.invokeExact(seg, (int) bytes, Mpi.BYTE, handle, status2);
+                    } catch (Throwable t) {
+                        throw internal(t);
+                    }
+                    if (rc != 0) throw mpiError(rc, "rank " + comm.rank() + ": recv(source=" + comm.commRankOf(src) + ", tag=" + msgTag + ") MPI_Mrecv");
+                    if (!pendingSends.isEmpty()) pollSends();
+                    return new Status(comm.commRankOf(src), msgTag, n, msgType, false);
+                }
+                if ((iteration & 63) == 63) pollSends();
+            }
+            if ((iteration & 63) == 63) progressPolled();
+            iteration++;
+            if (iteration < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                long now = System.nanoTime();
+                if (yieldUntil == 0) yieldUntil = now + YIELD_NANOS;
+                if (now - yieldUntil < 0) Thread.yield();
+                else java.util.concurrent.locks.LockSupport.parkNanos(parkNanos());
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new CohortException(ErrorClass.INTERRUPTED, rank, "rank " + comm.rank() + ": interrupted in recv(source="
+                            + (source == Comm.ANY_SOURCE ? "ANY_SOURCE" : String.valueOf(comm.commRankOf(source))) + ", tag=" + tag
+                            + ", comm=" + comm.name() + ")");
+                }
+            }
+        }
+    }
+
+    private static final int SPINS = Integer.getInteger("cohort.idle.spins", 512);
+    private static final long YIELD_NANOS = 1000L * Integer.getInteger("cohort.idle.yieldMicros", 2000);
 
     /** Takes the first queued message the receive accepts, or probes MPI for one; else posts the receive. */
     void startRecv(FfmOp op) {
