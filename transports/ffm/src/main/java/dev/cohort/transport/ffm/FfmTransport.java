@@ -700,12 +700,14 @@ final class FfmTransport implements Transport, ProgressEngine {
     /**
      * Completion happens when somebody polls. While operations are pending and no thread of the rank
      * polls (a thread blocked in CompletableFuture.get, a rank busy computing), this thread does, every
-     * half millisecond, so futures complete and peers' synchronous sends are matched.
+     * half millisecond, so futures complete and peers' synchronous sends are matched. With nothing
+     * pending it looks only every 5 ms.
      */
     private void pollInBackground() {
         while (!closed) {
             int before = polls;
-            java.util.concurrent.locks.LockSupport.parkNanos(500_000L);
+            boolean work = postedReceives > 0 || !pendingSends.isEmpty() || polled.length > 0;
+            java.util.concurrent.locks.LockSupport.parkNanos(work ? 500_000L : 5_000_000L);
             if (closed) return;
             if (polls == before && (postedReceives > 0 || !pendingSends.isEmpty() || polled.length > 0)) {
                 try {
