@@ -16,7 +16,9 @@ import java.lang.invoke.MethodType;
  *
  * <p>Functions that take user buffers and return without waiting on a peer beyond the transfer itself
  * (MPI_Send, MPI_Mrecv, the blocking collectives) are bound as critical downcalls with heap access,
- * so Java arrays are passed as they are (no copy). The others take native memory only.
+ * so Java arrays are passed as they are (no copy). Calls that return at once (MPI_Improbe, MPI_Test,
+ * MPI_Isend) are critical without heap access, which saves the thread-state transition on the polling
+ * path. The others are ordinary downcalls on native memory.
  */
 final class Mpi {
     static final MpiLibrary LIB = MpiLibrary.get();
@@ -43,11 +45,12 @@ final class Mpi {
 
     // point-to-point
     static final MethodHandle SEND = bind("MPI_Send", "AIHIIH", true);
-    static final MethodHandle ISEND = bind("MPI_Isend", "AIHIIHA", false);
-    static final MethodHandle ISSEND = bind("MPI_Issend", "AIHIIHA", false);
-    static final MethodHandle TEST = bind("MPI_Test", "AAA", false);
+    // never wait for a peer: critical (no thread-state transition), native memory only
+    static final MethodHandle ISEND = bindQuick("MPI_Isend", "AIHIIHA");
+    static final MethodHandle ISSEND = bindQuick("MPI_Issend", "AIHIIHA");
+    static final MethodHandle TEST = bindQuick("MPI_Test", "AAA");
     static final MethodHandle REQUEST_FREE = bind("MPI_Request_free", "A", false);
-    static final MethodHandle IMPROBE = bind("MPI_Improbe", "IIHAAA", false);
+    static final MethodHandle IMPROBE = bindQuick("MPI_Improbe", "IIHAAA");
     static final MethodHandle MRECV = bind("MPI_Mrecv", "AIHAA", true);
 
     // collectives (critical: heap arrays in, no copy)
@@ -76,11 +79,16 @@ final class Mpi {
     private Mpi() {
     }
 
+    /** A call that returns at once (a probe, a test, a start): critical without heap access. */
+    private static MethodHandle bindQuick(String name, String params) {
+        return bind(name, params, "false".equals(System.getProperty("cohort.ffm.quickCritical")) ? false : null);
+    }
+
     /**
      * Binds {@code name} returning int with parameters given by letters: A pointer, I int, H handle
      * (long in Java, the library's handle type in C).
      */
-    private static MethodHandle bind(String name, String params, boolean critical) {
+    private static MethodHandle bind(String name, String params, Boolean critical) {
         MemorySegment addr = LIB.lookup.find(name).orElseThrow(
                 () -> new IllegalStateException(name + " not found in " + LIB.path));
         ValueLayout handle = ABI.handleSize() == 8 ? ValueLayout.JAVA_LONG : ValueLayout.JAVA_INT;
@@ -95,7 +103,8 @@ final class Mpi {
             }
         }
         FunctionDescriptor fd = FunctionDescriptor.of(ValueLayout.JAVA_INT, args);
-        MethodHandle mh = critical ? LINKER.downcallHandle(addr, fd, Linker.Option.critical(true))
+        MethodHandle mh = critical == null ? LINKER.downcallHandle(addr, fd, Linker.Option.critical(false))
+                : critical ? LINKER.downcallHandle(addr, fd, Linker.Option.critical(true))
                 : LINKER.downcallHandle(addr, fd);
         return MethodHandles.explicitCastArguments(mh, MethodType.methodType(int.class, javaTypes));
     }
