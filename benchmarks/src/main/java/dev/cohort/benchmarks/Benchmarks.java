@@ -5,16 +5,21 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The benchmarks BenchMain knows, by name. Adding one is a class and a line here. (Collectives are
- * listed once they exist in the collectives module: allreduce, bcast, barrier, reduce, allgather,
- * alltoall, each a {@link CollectiveBenchmark}.)
+ * The benchmarks BenchMain knows, by name. Adding one is a class and a line here; the collectives
+ * (allreduce, reduce, bcast, allgather, alltoall, barrier) are {@link CollectiveBenchmark}s.
  */
 public final class Benchmarks {
     private static final List<Supplier<Benchmark>> ALL = List.of(
             LatencyBenchmark::new,
             () -> new BandwidthBenchmark(false),
             () -> new BandwidthBenchmark(true),
-            ObjectLatencyBenchmark::new);
+            ObjectLatencyBenchmark::new,
+            CollectiveBenchmarks.Allreduce::new,
+            CollectiveBenchmarks.Reduce::new,
+            CollectiveBenchmarks.Bcast::new,
+            CollectiveBenchmarks.Allgather::new,
+            CollectiveBenchmarks.Alltoall::new,
+            CollectiveBenchmarks.Barrier::new);
 
     private Benchmarks() {
     }
