@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--transport", paramLabel = "NAME",
             description = "auto, local, openmpi, mpj or ffm (default: -Dcohort.transport, else $COHORT_TRANSPORT, "
                     + "else auto, which picks local unless a native launcher started this process). "
-                    + "Only local can be started so far.")
+                    + "local and mpj (through MPJ Express's starter) can be started so far.")
     private String transport;
 
     @Option(names = "--jvm-opt", paramLabel = "OPT",
@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         if (np < 1) throw new UsageException("-np must be at least 1, got " + np);
-        checkTransport(transport != null ? transport : CohortOptions.defaults().transport());
+        String chosen = checkTransport(transport != null ? transport : CohortOptions.defaults().transport());
 
         String mainName;
         AppClassPath cp;
@@ -121,15 +121,35 @@ final class RunCommand implements Callable<Integer> {
         }
         err.flush();
 
+        if (chosen.equals("mpj")) {
+            if (tagOutput) err.println("cohort run: warning: --tag-output is not supported with --transport mpj yet");
+            err.flush();
+            return new MpjJobRunner(np, main, cp, programArgs.toArray(new String[0])).run(err);
+        }
         CohortOptions options = CohortOptions.builder().transport("local").build();
         return new LocalJobRunner(np, main, cp, programArgs.toArray(new String[0]), tagOutput, options).run(err);
     }
 
-    /** Accepts what can be started now (local); anything else is a UsageException saying why not. */
-    static void checkTransport(String requested) {
+    /**
+     * Accepts what can be started now (local, and mpj through MPJ Express's starter) and returns its
+     * name; anything else is a UsageException saying why not.
+     */
+    static String checkTransport(String requested) {
         String name = requested.trim().toLowerCase(Locale.ROOT);
         if (!name.equals("auto") && !name.equals("local") && !NATIVE_TRANSPORTS.contains(name)) {
             throw new UsageException("unknown transport '" + requested + "'; choose auto, local, openmpi, mpj or ffm");
+        }
+        if (name.equals("mpj")) {
+            // The launcher JVM need not load MPJ itself: its starter runs the ranks. It needs the provider
+            // (the transports/mpj module, part of the build when MPJ Express is installed) and MPJ_HOME.
+            boolean present = false;
+            for (TransportProvider p : Cohort.providers()) present |= p.name().equals("mpj");
+            if (!present) {
+                throw new UsageException("transport mpj is not available: no provider for it is on the class path"
+                        + " (its module, transports/mpj, is built when MPJ Express is installed: see bin/lib/mpj.sh)");
+            }
+            MpjJobRunner.home();
+            return name;
         }
         TransportProvider p;
         try {
@@ -145,5 +165,6 @@ final class RunCommand implements Callable<Integer> {
                     + (name.equals("auto") ? " (auto chose " + p.name() + " because this process was started by its launcher;"
                     + " use --transport local)" : "; start the program under its own launcher (mpirun) instead"));
         }
+        return p.name();
     }
 }

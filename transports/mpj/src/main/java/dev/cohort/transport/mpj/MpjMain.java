@@ -17,9 +17,16 @@ import java.util.Arrays;
  * {@code Cohort.init(args)} finds what it needs. Without this wrapper an exception on one rank of the
  * multicore device only prints a stack trace and leaves the other ranks waiting forever; with it the
  * first failure prints {@code cohort: rank R failed: ROOT CAUSE} once and the job exits with status 1.
+ *
+ * <p>MPJ's starter exits with status 0 whatever its ranks did, so when the environment variable
+ * {@value #STATUS_ENV} names a file, each rank appends {@code done R} or {@code failed R} to it; the
+ * launcher reads it to find the job's exit status (a rank that wrote neither ended the JVM early, for
+ * example with System.exit).
  */
 public final class MpjMain {
     private static final String FAILED_PROPERTY = "cohort.mpj.failedRank";
+    /** The environment variable naming the job's status file. */
+    public static final String STATUS_ENV = "COHORT_MPJ_STATUS";
 
     private MpjMain() {
     }
@@ -42,10 +49,23 @@ public final class MpjMain {
             Method m = c.getMethod("main", String[].class);
             m.setAccessible(true);
             m.invoke(null, (Object) programArgs);
+            record("done " + rank);
         } catch (InvocationTargetException e) {
             fail(rank, e.getCause() != null ? e.getCause() : e);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             fail(rank, e);
+        }
+    }
+
+    /** Appends a line to the status file, if there is one (one short append per rank: no interleaving). */
+    private static void record(String line) {
+        String file = System.getenv(STATUS_ENV);
+        if (file == null || file.isEmpty()) return;
+        try {
+            java.nio.file.Files.write(java.nio.file.Paths.get(file), (line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("cohort: cannot write the MPJ job status to " + file + ": " + e);
         }
     }
 
@@ -54,12 +74,17 @@ public final class MpjMain {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         // System properties are shared by every rank's class loader: the first failing rank prints
+        record("failed " + rank);
         synchronized (System.getProperties()) {
             if (System.getProperty(FAILED_PROPERTY) == null) {
                 System.setProperty(FAILED_PROPERTY, rank);
                 System.out.flush();
                 System.err.println("cohort: rank " + rank + " failed: " + root);
-                if (Boolean.getBoolean("cohort.mpj.stackTraces")) t.printStackTrace();
+                StackTraceElement[] frames = root.getStackTrace();
+                for (StackTraceElement f : frames) {
+                    if (f.getClassName().startsWith("jdk.internal.reflect.") || f.getClassName().startsWith("java.lang.reflect.")) break;
+                    System.err.println("\tat " + f);
+                }
                 System.err.flush();
             }
         }

@@ -102,9 +102,10 @@ final class MpjOp extends PersistentRequest {
         complete();
     }
 
+    /** Drops the reference to a one-shot request's buffer once finished; a persistent one keeps it for the next start. */
     @Override
     protected void onFinish() {
-        buf = null;
+        if (!persistent) buf = null;
         staged = null;
     }
 

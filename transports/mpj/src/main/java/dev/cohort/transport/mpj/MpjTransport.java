@@ -41,7 +41,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue. Objects travel as their codec encoding in BYTE messages of kind OBJECT, never as MPI.OBJECT.
  *
  * <p><b>Threads.</b> Every MPJ call of the rank happens under one lock, so any thread of the rank may
- * use the transport. Progress is driven by the threads that wait or test (MPJ's devices move the bytes).
+ * use the transport. Progress is driven by the threads that wait or test, and, for requests nobody
+ * polls (a CompletableFuture view, a request left to finish in the background), by a daemon thread of
+ * the rank that looks every half millisecond while something is outstanding (MPJ's devices move the
+ * bytes; only the matching needs a thread here).
  * MPJ's classes are per rank in the multicore device (each rank has a class loader of its own), and so
  * is everything here: this class has no static state.
  */
@@ -69,6 +72,7 @@ final class MpjTransport implements Transport, ProgressEngine {
     private final Comm[] slotOwner = new Comm[WireTag.CONTEXT_SLOTS];
     private final boolean[] worldSlot = new boolean[WireTag.CONTEXT_SLOTS];
     private volatile boolean closed;
+    private final Thread progressThread;
 
     /** A message taken off MPJ that no receive has matched yet. */
     private static final class Arrived {
@@ -100,6 +104,41 @@ final class MpjTransport implements Transport, ProgressEngine {
         datatypes[ElementType.OBJECT.ordinal()] = MPI.BYTE;
         worldSlot[0] = true;
         worldSlot[1] = true;
+        // Created by the rank's thread, so it is in the rank's thread group (MPJ's multicore device
+        // tells ranks apart by thread group).
+        progressThread = new Thread(this::backgroundProgress, "cohort-mpj-progress-" + rank);
+        progressThread.setDaemon(true);
+        progressThread.start();
+    }
+
+    /** The daemon loop: progress while receives, sends or nonblocking collectives are outstanding. */
+    private void backgroundProgress() {
+        while (!closed) {
+            boolean work = polled.length > 0;
+            if (lock.tryLock()) {
+                try {
+                    if (closed) return;
+                    if (postedHead != null || !sending.isEmpty() || !acks.isEmpty()) {
+                        work = true;
+                        pump();
+                    }
+                } catch (RuntimeException e) {
+                    // the next operation of the rank's own threads reports MPJ's failure
+                } finally {
+                    lock.unlock();
+                }
+            } else {
+                work = true;
+            }
+            if (polled.length > 0) {
+                try {
+                    progress();
+                } catch (RuntimeException e) {
+                    // reported to whoever awaits the collective
+                }
+            }
+            LockSupport.parkNanos(work ? 500_000L : 2_000_000L);
+        }
     }
 
     /** MPI.Init with the launcher's arguments, and the transport's own dup of COMM_WORLD. */
@@ -220,7 +259,7 @@ final class MpjTransport implements Transport, ProgressEngine {
                     off = bb.arrayOffset() + op.offset;
                 } else {
                     byte[] s = new byte[op.count];
-                    bb.get(op.offset, s, 0, op.count);
+                    window(bb, op.offset).get(s, 0, op.count);
                     op.staged = s;
                     data = s;
                     off = 0;
@@ -387,7 +426,7 @@ final class MpjTransport implements Transport, ProgressEngine {
             } else {
                 byte[] tmp = new byte[count];
                 wire.Recv(tmp, 0, count, dt, source, wt);
-                bb.put(op.offset, tmp, 0, count);
+                window(bb, op.offset).put(tmp, 0, count);
             }
         } else {
             wire.Recv(op.buf, op.offset, count, dt, source, wt);
@@ -401,9 +440,20 @@ final class MpjTransport implements Transport, ProgressEngine {
             op.completeReceive(m.source, m.tag, m.count, m.type, m.data);
             return;
         }
-        if (op.buf instanceof ByteBuffer) ((ByteBuffer) op.buf).put(op.offset, (byte[]) m.data, 0, m.count);
+        if (op.buf instanceof ByteBuffer) window((ByteBuffer) op.buf, op.offset).put((byte[]) m.data, 0, m.count);
         else System.arraycopy(m.data, 0, op.buf, op.offset, m.count);
         op.completeReceive(m.source, m.tag, m.count, m.type, null);
+    }
+
+    /**
+     * A view of a ByteBuffer positioned at {@code offset}: Cohort's offset and count address the buffer's
+     * whole capacity, whatever its position and limit.
+     */
+    private static ByteBuffer window(ByteBuffer bb, int offset) {
+        ByteBuffer d = bb.duplicate();
+        d.clear();
+        d.position(offset);
+        return d;
     }
 
     private void unlinkPosted(MpjOp op, MpjOp prev) {
@@ -619,17 +669,44 @@ final class MpjTransport implements Transport, ProgressEngine {
         System.exit(1);
     }
 
+    /**
+     * MPI.Finalize, which in MPJ is a barrier of all ranks. It runs on a helper thread of the rank and
+     * close() waits for it at most {@code cohort.mpj.finalizeWaitMs} (default 2000): a rank that closes
+     * its session because its code threw must get to report the failure (and end the job) even though
+     * the other ranks never reach Finalize; a rank that simply finishes early finalizes in the
+     * background once the others arrive.
+     */
     @Override
     public void close() {
-        lock.lock();
+        if (closed) return;
+        closed = true;
+        LockSupport.unpark(progressThread);
         try {
-            if (closed) return;
-            closed = true;
-            MPI.Finalize();
-        } catch (RuntimeException e) {
-            throw new CohortException(ErrorClass.INTERN, rank, "rank " + rank + ": MPI.Finalize failed: " + mpjMessage(e), e);
-        } finally {
-            lock.unlock();
+            progressThread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread finalizer = new Thread(() -> {
+            lock.lock();
+            try {
+                MPI.Finalize();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            } finally {
+                lock.unlock();
+            }
+        }, "cohort-mpj-finalize-" + rank);
+        finalizer.setDaemon(true);
+        finalizer.start();
+        try {
+            finalizer.join(Long.getLong("cohort.mpj.finalizeWaitMs", 2000L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!finalizer.isAlive() && failure[0] != null) {
+            throw new CohortException(ErrorClass.INTERN, rank, "rank " + rank + ": MPI.Finalize failed: "
+                    + mpjMessage(failure[0]), failure[0]);
         }
     }
 
