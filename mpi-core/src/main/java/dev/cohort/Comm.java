@@ -287,8 +287,7 @@ public final class Comm extends CommCollectives {
         checkLive("sendrecvReplace");
         checkBuffer(buf, t, offset, count, "sendrecvReplace", true);
         Object copy = t.newArray(count);
-        if (buf instanceof ByteBuffer) ((ByteBuffer) buf).get(offset, (byte[]) copy, 0, count);
-        else System.arraycopy(buf, offset, copy, 0, count);
+        dev.cohort.spi.Copier.copy(buf, offset, copy, 0, count);
         Request s = isend0(copy, t, 0, count, dest, stag, false);
         Status st;
         try {
@@ -510,8 +509,7 @@ public final class Comm extends CommCollectives {
 
     private static Object copyRange(Object buf, ElementType t, int offset, int count) {
         Object c = t.newArray(count);
-        if (buf instanceof ByteBuffer) ((ByteBuffer) buf).get(offset, (byte[]) c, 0, count);
-        else System.arraycopy(buf, offset, c, 0, count);
+        dev.cohort.spi.Copier.copy(buf, offset, c, 0, count);
         return c;
     }
 

@@ -14,7 +14,8 @@ import java.util.function.LongBinaryOperator;
  * interleaved (value, index) pairs, where ties keep the lower index (MPI's rule). Using an operation
  * on another type is an OP error.
  *
- * <p>User-defined operations combine {@code in} into {@code inout} element-wise:
+ * <p>User-defined operations combine {@code in} into {@code inout} element-wise (the function may be
+ * called on any sub-range of the buffers, as collective algorithms split vectors into slices):
  * {@code inout[i] = in[i] op inout[i]}, where {@code in} holds the contribution of lower ranks. A
  * non-commutative operation is always applied in rank order: the result is
  * {@code x0 op x1 op ... op x(n-1)}.

@@ -31,6 +31,7 @@ public abstract class PersistentRequest extends Request {
 
     private CohortException error(String msg) {
         Comm c = comm();
-        return new CohortException(ErrorClass.REQUEST, c == null ? -1 : c.rank(), msg);
+        return c == null ? new CohortException(ErrorClass.REQUEST, -1, msg)
+                : new CohortException(ErrorClass.REQUEST, c.worldRankOf(c.rank()), "rank " + c.rank() + ": " + msg);
     }
 }

@@ -91,7 +91,7 @@ public abstract class Request {
      * are written.
      */
     protected final void complete() {
-        state = COMPLETE;
+        if (state != FREED) state = COMPLETE;
         Thread w = waiter;
         if (w != null) LockSupport.unpark(w);
         CompletableFuture<Status> f = future;
@@ -161,9 +161,10 @@ public abstract class Request {
     public final Status status() {
         int s = state;
         if (s == FREED) throw freedError("status");
-        if (s == INACTIVE) return Status.EMPTY;
+        if (s == INACTIVE) return lastStatus != null ? lastStatus : Status.EMPTY;
         if (s != COMPLETE) {
-            throw new CohortException(ErrorClass.REQUEST, myRank(), describe() + ": status() before completion");
+            throw new CohortException(ErrorClass.REQUEST, myWorldRank(), "rank " + myRank() + ": status() before completion of "
+                    + describe());
         }
         return finish();
     }
@@ -187,7 +188,7 @@ public abstract class Request {
     public void free() {
         int s = state;
         if (s == FREED) throw freedError("free");
-        if (s == ACTIVE && !poll()) doCancel();
+        if (s == ACTIVE && !poll() && cancelOnFree()) doCancel();
         state = FREED;
     }
 
@@ -228,9 +229,20 @@ public abstract class Request {
         onFinishOnce();
         CohortException err = resultError;
         Status st = err == null ? buildStatus() : null;
-        if (isPersistent()) state = INACTIVE;
+        if (isPersistent()) {
+            lastStatus = st;
+            state = INACTIVE;
+        }
         if (err != null) throw err;
         return st;
+    }
+
+    /** A persistent request's status from its last completion, kept until the next start. */
+    private Status lastStatus;
+
+    /** Whether free() of a pending request withdraws it (receives) rather than letting it complete (sends). */
+    protected boolean cancelOnFree() {
+        return true;
     }
 
     /** True for persistent requests, which become inactive instead of null when consumed. */
@@ -257,6 +269,7 @@ public abstract class Request {
         resultCount = 0;
         resultType = null;
         resultPayload = null;
+        lastStatus = null;
         waiter = null;
     }
 
@@ -272,8 +285,14 @@ public abstract class Request {
         return c == null ? -1 : c.rank();
     }
 
+    private int myWorldRank() {
+        Comm c = comm();
+        return c == null ? -1 : c.worldRankOf(c.rank());
+    }
+
     private CohortException freedError(String what) {
-        return new CohortException(ErrorClass.REQUEST, myRank(), what + "() on a freed request: " + describe());
+        return new CohortException(ErrorClass.REQUEST, myWorldRank(), "rank " + myRank() + ": " + what + "() on a freed request: "
+                + describe());
     }
 
     /** Whether a persistent request is inactive (counts as null in the helpers). */
@@ -297,19 +316,20 @@ public abstract class Request {
     /** Waits for a single request with the rank's idle strategy. */
     static void awaitOne(Request r) {
         // Fast path without allocation: spin on this request alone, then fall back to the full strategy.
-        int spins = Math.min(Idle.SPINS, 4096);
-        for (int i = 0; i < spins; i++) {
+        for (int i = 0; i < Idle.SPINS; i++) {
             if (r.poll()) return;
             Thread.onSpinWait();
-            if ((i & 255) == 255) r.engine().checkAlive();
         }
+        r.engine().checkAlive();
         Request[] one = {r};
         waitUntil(one, true);
     }
 
     /**
-     * The idle strategy: spin briefly (lowest latency when a core is free), then yield, then park
-     * with a bounded timeout (so np larger than the core count runs well). Completion unparks.
+     * The idle strategy: spin briefly (lowest latency while the peer runs on another core), then yield
+     * for up to {@code cohort.idle.yieldMicros} (other ranks on the same core get to run, so np larger than
+     * the core count still progresses; a yield with nothing else to run returns at once, so this is
+     * still a fast poll), then park with a bounded timeout. Completion unparks the waiter.
      */
     private static void waitUntil(Request[] reqs, boolean all) {
         ProgressEngine engine = null;
@@ -321,21 +341,29 @@ public abstract class Request {
         }
         if (engine == null) return;
         int iteration = 0;
+        long yieldUntil = 0;
         Thread me = Thread.currentThread();
         boolean parking = false;
         try {
             while (!ready(reqs, all)) {
                 if (iteration < Idle.SPINS) {
                     Thread.onSpinWait();
-                    if ((iteration & 255) == 0) engine.checkAlive();
-                } else if (iteration < Idle.SPINS + Idle.YIELDS) {
-                    engine.checkAlive();
-                    Thread.yield();
                 } else if (!parking) {
-                    // Register before the next readiness check: a completer writes state, then reads the waiter.
-                    for (Request r : reqs) if (r != null) r.registerWaiter(me);
-                    engine.parking(reqs, reqs.length, all);
-                    parking = true;
+                    if ((iteration & 63) == 0) {
+                        engine.checkAlive();
+                        long now = System.nanoTime();
+                        if (yieldUntil == 0) {
+                            yieldUntil = now + Idle.YIELD_NANOS;
+                        } else if (now - yieldUntil > 0) {
+                            // Register before the next readiness check: a completer writes state, then reads the waiter.
+                            for (Request r : reqs) if (r != null) r.registerWaiter(me);
+                            engine.parking(reqs, reqs.length, all);
+                            parking = true;
+                            iteration++;
+                            continue;
+                        }
+                    }
+                    Thread.yield();
                 } else {
                     engine.checkAlive();
                     LockSupport.parkNanos(reqs, engine.parkNanos());
@@ -510,8 +538,8 @@ public abstract class Request {
 
     /** Tuning of the idle strategy, from system properties. */
     static final class Idle {
-        static final int SPINS = Integer.getInteger("cohort.idle.spins", 20_000);
-        static final int YIELDS = Integer.getInteger("cohort.idle.yields", 200);
+        static final int SPINS = Integer.getInteger("cohort.idle.spins", 512);
+        static final long YIELD_NANOS = 1000L * Integer.getInteger("cohort.idle.yieldMicros", 2000);
 
         private Idle() {
         }

@@ -264,7 +264,9 @@ final class SharedCollectives implements CollectiveEngine {
                     if (root < 0 || me == root) fold(rd, 0, count, recv, recvOffset, null, null, t, op, scratch);
                     return;
                 }
-                int lo = (int) ((long) count * me / n), hi = (int) ((long) count * (me + 1) / n);
+                // slice bounds fall on whole (value, index) pairs for MINLOC / MAXLOC
+                int unit = op.isLoc() ? 2 : 1, units = count / unit;
+                int lo = (int) ((long) units * me / n) * unit, hi = me == n - 1 ? count : (int) ((long) units * (me + 1) / n) * unit;
                 if (root >= 0) {
                     fold(rd, lo, hi - lo, rd.out[root], rd.outOff[root] + lo, null, null, t, op, scratch);
                     return;

@@ -99,11 +99,17 @@ final class LocalOp extends PersistentRequest {
         complete();
     }
 
-    /** Drops references to user buffers once finished, so a completed request does not pin them. */
+    /** Drops references to user buffers once a one-shot op is finished, so it does not pin them. */
     @Override
     protected void onFinish() {
-        buf = null;
         pendingMessage = null;
+        if (!persistent) buf = null;
+    }
+
+    /** Freeing a pending send lets it complete; freeing a pending receive withdraws it. */
+    @Override
+    protected boolean cancelOnFree() {
+        return !isSend;
     }
 
     @Override

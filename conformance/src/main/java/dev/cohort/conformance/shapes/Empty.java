@@ -1,0 +1,5 @@
+package dev.cohort.conformance.shapes;
+
+/** A record without components. */
+public record Empty() {
+}
