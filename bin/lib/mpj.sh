@@ -11,7 +11,8 @@
 #      log4j-1.2.jar) and conf/ (a copy of /etc/mpj). It is made again when the package's mpj.jar is
 #      newer than the copy.
 # The home's lib/mpj.jar is linked at $cache/mpj/mpj.jar (cohort_mpj_link): the parent pom's "mpj"
-# profile, which builds transports/mpj, is active when that file exists.
+# profile, which builds transports/mpj, is active when that file exists. log4j-1.2.jar is linked
+# beside it, because mpj.jar's manifest names it relative to the jar (the tests load MPJ from there).
 
 cohort_cache_dir() {
     printf '%s' "${COHORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cohort}"
@@ -79,8 +80,13 @@ cohort_mpj_setup() {
     home=$(cohort_mpj_home) || return 1
     link=$(cohort_mpj_link)
     mkdir -p "$(dirname "$link")" || return 1
-    if [ "$(readlink "$link" 2>/dev/null)" != "$home/lib/mpj.jar" ]; then
-        ln -sfn "$home/lib/mpj.jar" "$link.tmp.$$" && mv -f "$link.tmp.$$" "$link"
-    fi
+    local name target
+    for name in log4j-1.2.jar mpj.jar; do    # mpj.jar last: its appearance turns the profile on
+        target="$home/lib/$name"
+        [ -f "$target" ] || continue
+        if [ "$(readlink "$(dirname "$link")/$name" 2>/dev/null)" != "$target" ]; then
+            ln -sfn "$target" "$(dirname "$link")/$name.tmp.$$" && mv -f "$(dirname "$link")/$name.tmp.$$" "$(dirname "$link")/$name"
+        fi
+    done
     printf '%s' "$home"
 }

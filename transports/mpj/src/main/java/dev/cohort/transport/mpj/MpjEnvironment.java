@@ -85,6 +85,11 @@ final class MpjEnvironment {
         }
     }
 
+    /** The installation a jar in its lib/ directory belongs to, or null. */
+    private static Path homeOf(Path jar) {
+        return jar != null && jar.getParent() != null ? jar.getParent().getParent() : null;
+    }
+
     private static final Pattern JAR_VERSION = Pattern.compile("mpj-([0-9][0-9A-Za-z.+~-]*)\\.jar");
 
     /**
@@ -101,7 +106,7 @@ final class MpjEnvironment {
                 real = jar;
             }
         }
-        for (Path home : new Path[]{jar != null && jar.getParent() != null ? jar.getParent().getParent() : null, home()}) {
+        for (Path home : new Path[]{homeOf(jar), homeOf(real), home()}) {
             if (home == null) continue;
             Path conf = home.resolve("conf").resolve("mpjexpress.conf");
             if (Files.isRegularFile(conf)) {

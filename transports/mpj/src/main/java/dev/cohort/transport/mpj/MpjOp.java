@@ -109,6 +109,12 @@ final class MpjOp extends PersistentRequest {
         staged = null;
     }
 
+    /** free() lets a pending send finish (MPJ has it already); a pending receive is withdrawn. */
+    @Override
+    protected boolean cancelOnFree() {
+        return !isSend;
+    }
+
     @Override
     protected boolean isPersistent() {
         return persistent;

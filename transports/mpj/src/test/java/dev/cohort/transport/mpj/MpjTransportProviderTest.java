@@ -1,0 +1,49 @@
+package dev.cohort.transport.mpj;
+
+import dev.cohort.Cohort;
+import dev.cohort.CohortException;
+import dev.cohort.CohortOptions;
+import dev.cohort.ErrorClass;
+import dev.cohort.spi.TransportProvider;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the provider answers outside MPJ's starter (mpj.jar is on the test class path). */
+class MpjTransportProviderTest {
+    private final MpjTransportProvider p = new MpjTransportProvider();
+
+    @Test
+    void isFoundByServiceLoaderUnderItsName() {
+        assertThat(Cohort.providers()).extracting(TransportProvider::name).contains("mpj");
+    }
+
+    @Test
+    void isAvailableWithMpjsVersionButNotLaunchedHere() {
+        assertThat(p.isAvailable()).as("cause: %s", p.unavailabilityCause()).isTrue();
+        assertThat(p.unavailabilityCause()).isNull();
+        assertThat(p.version()).startsWith("MPJ Express ").doesNotContain("unknown");
+        assertThat(p.launchedHere()).isFalse();
+        assertThat(Cohort.selectProvider("auto").name()).isEqualTo("local");
+    }
+
+    @Test
+    void openingOutsideTheStarterSaysWhatIsMissing() {
+        assertThatThrownBy(() -> p.open(new String[]{"a", "b"}, CohortOptions.defaults()))
+                .isInstanceOf(CohortException.class)
+                .satisfies(e -> assertThat(((CohortException) e).errorClass()).isEqualTo(ErrorClass.SESSION))
+                .hasMessageContaining("starter")
+                .hasMessageContaining("Cohort.init(args)");
+    }
+
+    @Test
+    void recognisesTheArgumentsMpjsStarterAdds() {
+        assertThat(MpjEnvironment.hasLauncherPrefix(new String[]{"0", "4", "smpdev", "x"})).isTrue();
+        assertThat(MpjEnvironment.hasLauncherPrefix(new String[]{"3", "/tmp/mpj.conf", "niodev"})).isTrue();
+        assertThat(MpjEnvironment.hasLauncherPrefix(new String[]{"x", "4", "smpdev"})).isFalse();
+        assertThat(MpjEnvironment.hasLauncherPrefix(new String[]{"0", "4"})).isFalse();
+        assertThat(MpjEnvironment.hasLauncherPrefix(null)).isFalse();
+        assertThat(MpjEnvironment.programArgs(new String[]{"0", "4", "smpdev", "a", "b c"})).containsExactly("a", "b c");
+    }
+}
