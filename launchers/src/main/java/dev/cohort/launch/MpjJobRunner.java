@@ -52,12 +52,12 @@ final class MpjJobRunner {
         String h = System.getProperty(HOME_PROPERTY);
         if (h == null || h.isBlank()) h = System.getenv("MPJ_HOME");
         if (h == null || h.isBlank()) {
-            throw new UsageException("transport mpj needs MPJ Express: set MPJ_HOME (bin/cohort finds or makes one when "
-                    + "libmpj-java is installed)");
+            throw new UsageException("transport mpj is not available: MPJ_HOME is not set (bin/cohort finds or makes one "
+                    + "when Debian's libmpj-java is installed)");
         }
         Path home = Paths.get(h);
         if (!Files.isRegularFile(home.resolve("lib").resolve("starter.jar"))) {
-            throw new UsageException("transport mpj: MPJ_HOME " + home + " has no lib/starter.jar");
+            throw new UsageException("transport mpj is not available: MPJ_HOME " + home + " has no lib/starter.jar");
         }
         return home;
     }
