@@ -273,11 +273,22 @@ public abstract class Request {
         waiter = null;
     }
 
+    /** The last status built; statuses are immutable, so a reused request (a rank's blocking ops,
+     * persistent requests) hands out the same one again when nothing changed: no allocation per message. */
+    private Status statusCache;
+
     private Status buildStatus() {
         Comm c = comm();
         int src = resultSource;
         if (c != null && src >= 0) src = c.commRankOf(src);
-        return new Status(src, resultTag, resultCount, resultType, resultCancelled);
+        Status s = statusCache;
+        if (s != null && s.source() == src && s.tag() == resultTag && s.count() == resultCount && s.type() == resultType
+                && s.cancelled() == resultCancelled) {
+            return s;
+        }
+        s = new Status(src, resultTag, resultCount, resultType, resultCancelled);
+        statusCache = s;
+        return s;
     }
 
     private int myRank() {

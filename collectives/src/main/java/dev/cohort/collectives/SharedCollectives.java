@@ -1,7 +1,9 @@
 package dev.cohort.collectives;
 
+import dev.cohort.CohortException;
 import dev.cohort.CollectiveRequest;
 import dev.cohort.Comm;
+import dev.cohort.ErrorClass;
 import dev.cohort.ElementType;
 import dev.cohort.Op;
 import dev.cohort.Request;
@@ -64,6 +66,9 @@ final class SharedCollectives implements CollectiveEngine {
     static final class Round {
         final Object[] in, out;
         final int[] inOff, outOff;
+        /** What each rank called (operation, count, type, op, root), checked by every rank after the first sync. */
+        final String[] call;
+        final int[] count;
         final Sync first, second;
 
         Round(int n) {
@@ -71,6 +76,8 @@ final class SharedCollectives implements CollectiveEngine {
             out = new Object[n];
             inOff = new int[n];
             outOff = new int[n];
+            call = new String[n];
+            count = new int[n];
             first = new Sync(n);
             second = new Sync(n);
         }
@@ -174,6 +181,27 @@ final class SharedCollectives implements CollectiveEngine {
         }
     }
 
+    /** Publishes what this rank called, before the first sync. */
+    private void announce(Round rd, String what, int count) {
+        rd.call[me] = what;
+        rd.count[me] = count;
+    }
+
+    /**
+     * After the first sync: every rank must have made the same call with the same count; otherwise the
+     * ranks would read each other's buffers out of bounds. Every rank sees the same board, so all fail.
+     */
+    private void agree(Round rd, String op) {
+        for (int j = 0; j < n; j++) {
+            if (rd.count[j] != rd.count[me] || !rd.call[j].equals(rd.call[me])) {
+                ErrorClass c = rd.call[j].equals(rd.call[me]) ? ErrorClass.COUNT : ErrorClass.ARG;
+                throw new CohortException(c, ch.comm().worldRankOf(me), "rank " + me + ": " + op + " on " + ch.comm().name()
+                        + ": the ranks disagree: rank " + me + " called " + rd.call[me] + " of " + rd.count[me]
+                        + " elements, rank " + j + " called " + rd.call[j] + " of " + rd.count[j] + " elements");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- operations
 
     @Override
@@ -183,9 +211,11 @@ final class SharedCollectives implements CollectiveEngine {
             @Override
             protected boolean step() {
                 if (phase++ == 0) {
+                    announce(rd, "barrier", 0);
                     follow(rd.first.arrive(ch, "barrier"));
                     return false;
                 }
+                agree(rd, "barrier");
                 return true;
             }
         }.begin();
@@ -203,9 +233,11 @@ final class SharedCollectives implements CollectiveEngine {
                             rd.in[root] = buf;
                             rd.inOff[root] = offset;
                         }
+                        announce(rd, "bcast(" + t + ", root " + root + ")", count);
                         follow(rd.first.arrive(ch, "bcast"));
                         return false;
                     case 1:
+                        agree(rd, "bcast");
                         if (me != root) Buffers.copy(rd.in[root], rd.inOff[root], buf, offset, count);
                         follow(rd.second.arrive(ch, "bcast"));
                         return false;
@@ -245,9 +277,11 @@ final class SharedCollectives implements CollectiveEngine {
                         }
                         rd.out[me] = recv;
                         rd.outOff[me] = recvOffset;
+                        announce(rd, name + "(" + t + ", " + op.name() + (root >= 0 ? ", root " + root : "") + ")", count);
                         follow(rd.first.arrive(ch, name));
                         return false;
                     case 1:
+                        agree(rd, name);
                         compute();
                         follow(rd.second.arrive(ch, name));
                         return false;

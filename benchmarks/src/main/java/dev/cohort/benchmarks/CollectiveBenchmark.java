@@ -1,0 +1,110 @@
+package dev.cohort.benchmarks;
+
+import dev.cohort.Comm;
+
+/**
+ * Base of the collective benchmarks (osu_allreduce, osu_bcast, osu_barrier, ...): a new collective
+ * is one subclass that allocates its buffers and performs one call, plus its line in
+ * {@link Benchmarks}. For example:
+ *
+ * <pre>{@code
+ * final class AllreduceBenchmark extends CollectiveBenchmark {
+ *     private double[] a, b;
+ *     public String name() { return "allreduce"; }
+ *     protected String title() { return "Allreduce Latency Test"; }
+ *     protected void allocate(Comm comm, BufferType type, int maxBytes) { a = ...; b = ...; }
+ *     protected void once(Comm comm, BufferType type, int count) { comm.allreduce(a, 0, b, 0, count, Op.SUM); }
+ * }
+ * }</pre>
+ *
+ * <p>Method, as OSU's: every rank times each call on its own clock and passes a barrier after it;
+ * the row is the mean over ranks of each rank's mean call time, in microseconds (kv lines also carry
+ * the fastest and slowest rank's mean). Sizes run from {@link #defaultMin} to 4 MiB; a benchmark
+ * without a size (barrier) overrides {@link #sized()} and prints one value.
+ */
+public abstract class CollectiveBenchmark implements Benchmark {
+    private static final Schedule SCHEDULE = new Schedule(1_000, 100, 200, 10);
+
+    @Override
+    public int minRanks() {
+        return 1;
+    }
+
+    /** "Allreduce Latency Test", ... */
+    protected abstract String title();
+
+    /** Allocates buffers for messages up to {@code maxBytes} (0 for a benchmark without sizes). */
+    protected abstract void allocate(Comm comm, BufferType type, int maxBytes);
+
+    /** One collective call on {@code count} elements (0 for a benchmark without sizes). */
+    protected abstract void once(Comm comm, BufferType type, int count);
+
+    /** False for a collective that moves no data (barrier): one row, no size column. */
+    protected boolean sized() {
+        return true;
+    }
+
+    /** Smallest default size in bytes: one element. */
+    protected long defaultMin(BufferType type) {
+        return type.elementSize();
+    }
+
+    /** Iterations and warm-up by size (OSU's collective defaults: 1000 / 100 above 8 KiB). */
+    protected Schedule schedule() {
+        return SCHEDULE;
+    }
+
+    @Override
+    public void validate(BenchOptions options) {
+        if (sized()) Sizes.of(options, defaultMin(options.type()), Sizes.DEFAULT_MAX);
+        else if (options.minBytes() != null || options.maxBytes() != null) {
+            throw new UsageException(name() + " moves no data; --sizes does not apply");
+        }
+    }
+
+    @Override
+    public void run(Comm comm, BenchOptions options, Report report) {
+        BufferType type = options.type();
+        int[] sizes = sized() ? Sizes.of(options, defaultMin(type), Sizes.DEFAULT_MAX) : new int[]{0};
+        report.header(title(), sized() ? "datatype: " + type.javaName() : "", sized() ? "Size" : null, "Avg Latency(us)");
+        allocate(comm, type, sizes[sizes.length - 1]);
+        Schedule s = schedule();
+        for (int i = 0; i < sizes.length; i++) {
+            int bytes = sizes[i];
+            int count = type.count(bytes);
+            int iterations = s.iterations(options, bytes);
+            int warmup = s.warmup(options, bytes);
+            if (i == 0) timed(comm, type, count, 0, s.jitWarmup(options, bytes));
+            Sync.barrier(comm);
+            double meanUs = timed(comm, type, count, warmup, iterations) / 1e3 / iterations;
+            double[] all = Sync.gather(comm, meanUs);
+            if (all != null) {
+                double sum = 0, min = Double.MAX_VALUE, max = 0;
+                for (double v : all) {
+                    sum += v;
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+                double avg = sum / all.length;
+                report.row(sized() ? Integer.toString(bytes) : null, avg,
+                        (sized() ? "bytes=" + bytes + " " : "") + "avg_us=" + Report.num("%.3f", avg)
+                                + " min_us=" + Report.num("%.3f", min) + " max_us=" + Report.num("%.3f", max)
+                                + " iters=" + iterations + (sized() ? PairBenchmark.typeSuffix(options) : ""));
+            }
+        }
+        Sync.barrier(comm);
+    }
+
+    /** This rank's total time in calls over the timed iterations, in nanoseconds. */
+    private long timed(Comm comm, BufferType type, int count, int warmup, int iterations) {
+        long total = 0;
+        for (int i = 0, n = warmup + iterations; i < n; i++) {
+            long t0 = System.nanoTime();
+            once(comm, type, count);
+            long t1 = System.nanoTime();
+            if (i >= warmup) total += t1 - t0;
+            Sync.barrier(comm);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.cohort.benchmarks;
+
+/**
+ * How many timed and warm-up iterations a benchmark runs at each size. Like OSU, sizes above
+ * {@link #LARGE} bytes get fewer iterations; --iterations and --warmup override both.
+ *
+ * <p>Warm-up counts are higher than OSU's (whose C code needs none for a compiler): the JVM must see a
+ * path thousands of times before C2 compiles it. The first size of a run additionally gets
+ * {@link #JIT_FACTOR} times its warm-up, untimed, so the first row is not a measurement of the
+ * interpreter.
+ */
+public final class Schedule {
+    /** OSU's LARGE_MESSAGE_SIZE: sizes above it are "large". */
+    public static final int LARGE = 8192;
+    /** Multiplier of the first size's warm-up (see the class comment). */
+    public static final int JIT_FACTOR = 10;
+
+    private final int smallIterations;
+    private final int largeIterations;
+    private final int smallWarmup;
+    private final int largeWarmup;
+
+    public Schedule(int smallIterations, int largeIterations, int smallWarmup, int largeWarmup) {
+        this.smallIterations = smallIterations;
+        this.largeIterations = largeIterations;
+        this.smallWarmup = smallWarmup;
+        this.largeWarmup = largeWarmup;
+    }
+
+    /** Timed iterations at {@code bytes}: --iterations, else by size. */
+    public int iterations(BenchOptions o, int bytes) {
+        if (o.iterations() != null) return o.iterations();
+        return bytes > LARGE ? largeIterations : smallIterations;
+    }
+
+    /** Warm-up iterations at {@code bytes}: --warmup, else by size. */
+    public int warmup(BenchOptions o, int bytes) {
+        if (o.warmup() != null) return o.warmup();
+        return bytes > LARGE ? largeWarmup : smallWarmup;
+    }
+
+    /** Untimed iterations before the first size of a run. */
+    public int jitWarmup(BenchOptions o, int bytes) {
+        return JIT_FACTOR * warmup(o, bytes);
+    }
+}
