@@ -31,7 +31,28 @@ final class MpjEnvironment {
             "runtime.daemon.Wrapper", "runtime.daemon.HybridStarter", "runtime.daemon.HybridStarter$1",
             "runtime.daemon.MultithreadStarter", "runtime.daemon.MultithreadStarter$1");
 
+    /**
+     * MPJ's three arguments for the rank whose main {@link MpjMain} called with the program's arguments
+     * only; inherited by the threads the rank starts. A thread-local, not a static value, so that it
+     * stays per rank even if this class were shared by the ranks of a multicore job.
+     */
+    static final InheritableThreadLocal<String[]> LAUNCHER_ARGS = new InheritableThreadLocal<>();
+
     private MpjEnvironment() {
+    }
+
+    /**
+     * The arguments for MPI.Init: {@code args} when they start with MPJ's three, else MPJ's three that
+     * MpjMain kept for this rank followed by {@code args}; null when there are none.
+     */
+    static String[] initArgs(String[] args) {
+        if (hasLauncherPrefix(args)) return args;
+        String[] prefix = LAUNCHER_ARGS.get();
+        if (prefix == null) return null;
+        String[] rest = args == null ? new String[0] : args;
+        String[] all = Arrays.copyOf(prefix, prefix.length + rest.length);
+        System.arraycopy(rest, 0, all, prefix.length, rest.length);
+        return all;
     }
 
     /** True when the calling thread runs a program started by MPJ Express's starter or daemon. */

@@ -13,8 +13,9 @@ import java.util.Arrays;
  * </pre>
  *
  * MPJ calls this main with its own three arguments first (rank, size or configuration, device), then
- * MAIN and the program's arguments; the program's main gets MPJ's three arguments and its own, so that
- * {@code Cohort.init(args)} finds what it needs. Without this wrapper an exception on one rank of the
+ * MAIN and the program's arguments. The program's main gets only its own arguments, as under the local
+ * transport and mpirun (so programs that read their arguments before {@code Cohort.init} work too);
+ * MPJ's three are kept for the rank's threads, where {@code Cohort.init} finds them. Without this wrapper an exception on one rank of the
  * multicore device only prints a stack trace and leaves the other ranks waiting forever; with it the
  * first failure prints {@code cohort: rank R failed: ROOT CAUSE} once and the job exits with status 1.
  *
@@ -39,9 +40,8 @@ public final class MpjMain {
         }
         String rank = args[0].trim();
         String mainClass = args[3];
-        String[] programArgs = new String[args.length - 1];
-        System.arraycopy(args, 0, programArgs, 0, 3);
-        System.arraycopy(args, 4, programArgs, 3, args.length - 4);
+        String[] programArgs = Arrays.copyOfRange(args, 4, args.length);
+        MpjEnvironment.LAUNCHER_ARGS.set(Arrays.copyOf(args, 3));
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) loader = MpjMain.class.getClassLoader();
         try {

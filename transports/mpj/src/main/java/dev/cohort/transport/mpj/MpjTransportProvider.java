@@ -67,13 +67,14 @@ public final class MpjTransportProvider implements TransportProvider {
     public Transport open(String[] args, CohortOptions options) {
         String cause = unavailabilityCause();
         if (cause != null) throw new CohortException(ErrorClass.SESSION, -1, "transport mpj is not available: " + cause);
-        if (!MpjEnvironment.hasLauncherPrefix(args)) {
+        String[] initArgs = MpjEnvironment.initArgs(args);
+        if (initArgs == null) {
             throw new CohortException(ErrorClass.SESSION, -1, "transport mpj: main's arguments do not start with the rank, "
                     + "size or configuration, and device that MPJ Express's starter adds (got "
                     + (args == null ? "null" : java.util.Arrays.toString(args)) + "). Start the program with MPJ's "
                     + "starter (bin/cohort run --transport mpj) and pass main's args unchanged to Cohort.init(args)");
         }
-        return MpjTransport.open(args);
+        return MpjTransport.open(initArgs);
     }
 
     private static ClassLoader loader() {

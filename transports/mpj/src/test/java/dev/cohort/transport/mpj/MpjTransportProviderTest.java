@@ -46,4 +46,24 @@ class MpjTransportProviderTest {
         assertThat(MpjEnvironment.hasLauncherPrefix(null)).isFalse();
         assertThat(MpjEnvironment.programArgs(new String[]{"0", "4", "smpdev", "a", "b c"})).containsExactly("a", "b c");
     }
+
+    @Test
+    void mpiInitGetsTheLauncherArgumentsMpjMainKeptForTheRank() throws Exception {
+        assertThat(MpjEnvironment.initArgs(new String[]{"a"})).isNull();
+        assertThat(MpjEnvironment.initArgs(new String[]{"1", "2", "smpdev", "a"})).containsExactly("1", "2", "smpdev", "a");
+        Thread t = new Thread(() -> {
+            MpjEnvironment.LAUNCHER_ARGS.set(new String[]{"1", "2", "smpdev"});
+            Thread child = new Thread(() -> assertThat(MpjEnvironment.initArgs(new String[]{"a", "b"}))
+                    .containsExactly("1", "2", "smpdev", "a", "b"));
+            child.start();
+            try {
+                child.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertThat(MpjEnvironment.initArgs(null)).containsExactly("1", "2", "smpdev");
+        });
+        t.start();
+        t.join();
+    }
 }
