@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = CohortMain.Version.class,
         description = "Run and inspect Cohort SPMD jobs.",
-        subcommands = {RunCommand.class, ClasspathCommand.class, InfoCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, ClasspathCommand.class, InfoCommand.class, BenchCommand.class, JobScriptCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a rank failed", "2:bad usage or input"})
@@ -48,7 +48,7 @@ public final class CohortMain implements Callable<Integer> {
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (e instanceof UsageException) {
-                err.println("cohort " + commandLine.getCommandName() + ": " + e.getMessage());
+                err.println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 err.flush();
                 return ExitCode.USAGE;
             }
@@ -70,6 +70,9 @@ public final class CohortMain implements Callable<Integer> {
         // Everything after the main class (run) or the benchmark name (bench) belongs to the program.
         cl.getSubcommands().get("run").setStopAtPositional(true);
         cl.getSubcommands().get("bench").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        CommandLine jobscript = cl.getSubcommands().get("jobscript");
+        jobscript.setSubcommandsCaseInsensitive(true).setUnmatchedOptionsArePositionalParams(true);
+        for (CommandLine scheduler : jobscript.getSubcommands().values()) scheduler.setStopAtPositional(true);
         return cl;
     }
 

@@ -12,6 +12,7 @@ import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.fail;
@@ -104,8 +105,22 @@ final class LauncherProcess {
         return java(runtimeClassPath(), cmd);
     }
 
+    /** Runs {@code cohort ARGS} in directory {@code dir} with extra environment variables (null values remove one). */
+    static Result cohortIn(Path dir, Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("-D" + AppClassPath.BUNDLED_PROPERTY + "=" + samples());
+        cmd.add(CohortMain.class.getName());
+        cmd.addAll(Arrays.asList(args));
+        return java(runtimeClassPath(), cmd, dir, env);
+    }
+
     /** Runs {@code java -cp CLASSPATH ARGS} with a hard timeout. */
     static Result java(String classPath, List<String> args) {
+        return java(classPath, args, null, Map.of());
+    }
+
+    /** Runs {@code java -cp CLASSPATH ARGS} in {@code dir} (null: this one) with extra environment and a hard timeout. */
+    static Result java(String classPath, List<String> args, Path dir, Map<String, String> env) {
         Path javaExe = Paths.get(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExe.toString());
@@ -123,6 +138,11 @@ final class LauncherProcess {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().remove("CLASSPATH");
             pb.environment().remove("COHORT_TRANSPORT");
+            if (dir != null) pb.directory(dir.toFile());
+            env.forEach((k, v) -> {
+                if (v == null) pb.environment().remove(k);
+                else pb.environment().put(k, v);
+            });
             p = pb.start();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 long pid = p.pid();
