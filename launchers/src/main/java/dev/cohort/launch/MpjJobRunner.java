@@ -26,8 +26,10 @@ import java.util.TreeSet;
  * bin/lib/mpj.sh), else the environment; the device from -Dcohort.mpj.device (default multicore).
  *
  * <p>MPJ's starter always exits with 0, so {@code MpjMain} records each rank's end in a status file
- * and the exit status comes from there: 0 when every rank's main returned, else 1. MPJ's banner line
- * ("MPJ Express (0.44) is started in the multicore configuration") is left out of the output.
+ * and the exit status comes from there: 0 when every rank's main returned, else 1; the first failing
+ * rank's report comes through a file beside it and goes to standard error (the starter merges the
+ * ranks' standard error into its standard output). MPJ's banner line ("MPJ Express (0.44) is started
+ * in the multicore configuration") is left out of the output.
  */
 final class MpjJobRunner {
     static final String HOME_PROPERTY = "cohort.mpj.home";
@@ -110,6 +112,15 @@ final class MpjJobRunner {
         try {
             copyOutput(p, System.out);
             p.waitFor();
+            Path report = Paths.get(status + ".report");
+            if (Files.exists(report)) {
+                err.print(Files.readString(report));
+                err.flush();
+            }
+            return verdict(status, err);
+        } catch (IOException e) {
+            err.println("cohort: cannot read the MPJ job's failure report: " + e);
+            err.flush();
             return verdict(status, err);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -123,6 +134,7 @@ final class MpjJobRunner {
             }
             try {
                 Files.deleteIfExists(status);
+                Files.deleteIfExists(Paths.get(status + ".report"));
             } catch (IOException e) {
                 // a temp file left behind
             }

@@ -22,7 +22,9 @@ import java.util.Arrays;
  * <p>MPJ's starter exits with status 0 whatever its ranks did, so when the environment variable
  * {@value #STATUS_ENV} names a file, each rank appends {@code done R} or {@code failed R} to it; the
  * launcher reads it to find the job's exit status (a rank that wrote neither ended the JVM early, for
- * example with System.exit).
+ * example with System.exit). The first failure's report goes to the same path with ".report" added:
+ * MPJ's starter merges the ranks' standard error into its standard output, and the launcher prints
+ * the report on its own standard error.
  */
 public final class MpjMain {
     private static final String FAILED_PROPERTY = "cohort.mpj.failedRank";
@@ -61,11 +63,17 @@ public final class MpjMain {
     private static void record(String line) {
         String file = System.getenv(STATUS_ENV);
         if (file == null || file.isEmpty()) return;
+        write(file, line + "\n");
+    }
+
+    private static boolean write(String file, String text) {
         try {
-            java.nio.file.Files.write(java.nio.file.Paths.get(file), (line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            java.nio.file.Files.write(java.nio.file.Paths.get(file), text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            return true;
         } catch (java.io.IOException | RuntimeException e) {
             System.err.println("cohort: cannot write the MPJ job status to " + file + ": " + e);
+            return false;
         }
     }
 
@@ -78,14 +86,18 @@ public final class MpjMain {
         synchronized (System.getProperties()) {
             if (System.getProperty(FAILED_PROPERTY) == null) {
                 System.setProperty(FAILED_PROPERTY, rank);
-                System.out.flush();
-                System.err.println("cohort: rank " + rank + " failed: " + root);
-                StackTraceElement[] frames = root.getStackTrace();
-                for (StackTraceElement f : frames) {
+                StringBuilder report = new StringBuilder("cohort: rank ").append(rank).append(" failed: ").append(root).append('\n');
+                for (StackTraceElement f : root.getStackTrace()) {
                     if (f.getClassName().startsWith("jdk.internal.reflect.") || f.getClassName().startsWith("java.lang.reflect.")) break;
-                    System.err.println("\tat " + f);
+                    report.append("\tat ").append(f).append('\n');
                 }
-                System.err.flush();
+                System.out.flush();
+                // MPJ's starter merges the ranks' stderr into its stdout: the launcher prints the report on its stderr
+                String file = System.getenv(STATUS_ENV);
+                if (file == null || file.isEmpty() || !write(file + ".report", report.toString())) {
+                    System.err.print(report);
+                    System.err.flush();
+                }
             }
         }
         try {

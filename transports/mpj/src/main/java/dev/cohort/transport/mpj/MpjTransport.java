@@ -356,11 +356,16 @@ final class MpjTransport implements Transport, ProgressEngine {
         }
     }
 
-    /** Takes every message MPJ has for this rank: into the posted receive it matches, or into the queue. Lock held. */
-    private void pump() throws MPIException {
+    /**
+     * Takes every message MPJ has for this rank: into the posted receive it matches, or into the queue.
+     * Returns how many it took. Lock held.
+     */
+    private int pump() throws MPIException {
+        int taken = 0;
         while (true) {
             mpi.Status st = wire.Iprobe(MPI.ANY_SOURCE, MPI.ANY_TAG);
             if (st == null) break;
+            taken++;
             int source = st.source;
             int wt = st.tag;
             int slot = WireTag.contextSlot(wt);
@@ -408,6 +413,7 @@ final class MpjTransport implements Transport, ProgressEngine {
             }
         }
         if (!sending.isEmpty() || !acks.isEmpty()) progressSends();
+        return taken;
     }
 
     /** Receives the probed message straight into a matched receive and completes it. */
@@ -594,17 +600,26 @@ final class MpjTransport implements Transport, ProgressEngine {
     private volatile Request[] polled = NONE;
     private final ThreadLocal<boolean[]> advancing = ThreadLocal.withInitial(() -> new boolean[1]);
 
+    /**
+     * One round of progress. When MPJ had nothing, the thread yields before returning: waiters poll in
+     * a tight loop, and MPJ's Iprobe, called back to back, holds up the sending rank inside MPJ (on the
+     * multicore device an 8-byte round trip took 170 us with a spinning Iprobe, 44 us with a yield).
+     */
     @Override
     public void progress() {
         if (lock.tryLock()) {
+            int taken;
             try {
-                pump();
+                taken = pump();
             } catch (RuntimeException e) {
                 throw new CohortException(ErrorClass.INTERN, rank, "rank " + rank + ": MPJ Express failed while making progress: "
                         + mpjMessage(e), e);
             } finally {
                 lock.unlock();
             }
+            if (taken == 0) Thread.yield();
+        } else {
+            Thread.yield();
         }
         Request[] p = polled;
         if (p.length == 0) return;
