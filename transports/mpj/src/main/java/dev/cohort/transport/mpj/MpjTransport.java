@@ -359,10 +359,20 @@ final class MpjTransport implements Transport, ProgressEngine {
     /**
      * Takes every message MPJ has for this rank: into the posted receive it matches, or into the queue.
      * Returns how many it took. Lock held.
+     *
+     * <p>While nothing here wants a message (no posted receive, no sync send waiting for its
+     * acknowledgement, no probe), messages stay inside MPJ: taking them now would only cost an
+     * allocation and a second copy when their receive comes (for example the reply of a ping-pong,
+     * arriving while its sender still waits for its own send to complete).
      */
     private int pump() throws MPIException {
+        return pump(false);
+    }
+
+    private int pump(boolean forProbe) throws MPIException {
         int taken = 0;
-        while (true) {
+        if (!sending.isEmpty() || !acks.isEmpty()) progressSends();
+        while (forProbe || postedHead != null || awaitingAck()) {
             mpi.Status st = wire.Iprobe(MPI.ANY_SOURCE, MPI.ANY_TAG);
             if (st == null) break;
             taken++;
@@ -412,8 +422,14 @@ final class MpjTransport implements Transport, ProgressEngine {
                 unexpectedTail = m;
             }
         }
-        if (!sending.isEmpty() || !acks.isEmpty()) progressSends();
+        if (taken > 0 && (!sending.isEmpty() || !acks.isEmpty())) progressSends();
         return taken;
+    }
+
+    /** Whether a sync send waits for an acknowledgement (which may sit behind other messages). */
+    private boolean awaitingAck() {
+        for (int i = 0; i < sending.size(); i++) if (sending.get(i).ackPending) return true;
+        return false;
     }
 
     /** Receives the probed message straight into a matched receive and completes it. */
@@ -528,7 +544,7 @@ final class MpjTransport implements Transport, ProgressEngine {
         int slot = WireTag.slot(context);
         lock.lock();
         try {
-            pump();
+            pump(true);
             for (Arrived m = unexpectedHead; m != null; m = m.next) {
                 if (m.slot == slot && (source == Comm.ANY_SOURCE || source == m.source) && (tag == Comm.ANY_TAG || tag == m.tag)) {
                     return new Status(comm.commRankOf(m.source), m.tag, m.count, m.type, false);
