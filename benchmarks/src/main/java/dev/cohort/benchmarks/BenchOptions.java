@@ -30,6 +30,8 @@ public final class BenchOptions {
             "  --type byte|double   buffer element type (default byte; double sizes are multiples of 8)",
             "  --window W           messages in flight per iteration for bw and bibw (default 64)",
             "  --format osu|kv      OSU-style table (default) or one 'cohort NAME key=value ...' line per row",
+            "  --back-to-back       collectives: time the calls in one loop without a barrier between them",
+            "                       (the anchors' C allreduce method) instead of OSU's one call at a time",
             "  -h, --help           this text");
 
     private final String name;
@@ -43,8 +45,10 @@ public final class BenchOptions {
     private final Integer window;
     private final Format format;
     private final boolean help;
+    private final boolean backToBack;
 
     private BenchOptions(Builder b) {
+        this.backToBack = b.backToBack;
         this.name = b.name;
         this.transport = b.transport;
         this.np = b.np;
@@ -98,6 +102,9 @@ public final class BenchOptions {
                     break;
                 case "--format":
                     b.format = parseFormat(c.value());
+                    break;
+                case "--back-to-back":
+                    b.backToBack = true;
                     break;
                 case "--csv":
                     throw new UsageException("--csv is not supported; use --format kv for machine-readable lines");
@@ -241,6 +248,11 @@ public final class BenchOptions {
         return format;
     }
 
+    /** Collectives: time calls back to back rather than one at a time between barriers. */
+    public boolean backToBack() {
+        return backToBack;
+    }
+
     public boolean help() {
         return help;
     }
@@ -262,5 +274,6 @@ public final class BenchOptions {
         Integer window;
         Format format = Format.OSU;
         boolean help;
+        boolean backToBack;
     }
 }

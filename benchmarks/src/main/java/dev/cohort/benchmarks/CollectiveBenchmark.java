@@ -17,7 +17,8 @@ import dev.cohort.Comm;
  * }
  * }</pre>
  *
- * <p>Method, as OSU's: every rank times each call on its own clock and passes a barrier after it;
+ * <p>Method, as OSU's: every rank times each call on its own clock and passes a barrier after it
+ * ({@code --back-to-back} instead times a loop of calls, as the anchors' C allreduce does);
  * the row is the mean over ranks of each rank's mean call time, in microseconds (kv lines also carry
  * the fastest and slowest rank's mean). Sizes run from {@link #defaultMin} to 4 MiB; a benchmark
  * without a size (barrier) overrides {@link #sized()} and prints one value.
@@ -76,7 +77,8 @@ public abstract class CollectiveBenchmark implements Benchmark {
             int warmup = s.warmup(options, bytes);
             if (i == 0) timed(comm, type, count, 0, s.jitWarmup(options, bytes));
             Sync.barrier(comm);
-            double meanUs = timed(comm, type, count, warmup, iterations) / 1e3 / iterations;
+            double meanUs = (options.backToBack() ? backToBack(comm, type, count, warmup, iterations)
+                    : timed(comm, type, count, warmup, iterations)) / 1e3 / iterations;
             double[] all = Sync.gather(comm, meanUs);
             if (all != null) {
                 double sum = 0, min = Double.MAX_VALUE, max = 0;
@@ -93,6 +95,15 @@ public abstract class CollectiveBenchmark implements Benchmark {
             }
         }
         Sync.barrier(comm);
+    }
+
+    /** Total time of {@code iterations} calls made back to back after {@code warmup} untimed ones, in nanoseconds. */
+    private long backToBack(Comm comm, BufferType type, int count, int warmup, int iterations) {
+        for (int i = 0; i < warmup; i++) once(comm, type, count);
+        Sync.barrier(comm);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < iterations; i++) once(comm, type, count);
+        return System.nanoTime() - t0;
     }
 
     /** This rank's total time in calls over the timed iterations, in nanoseconds. */

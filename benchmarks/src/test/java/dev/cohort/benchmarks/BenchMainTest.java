@@ -152,4 +152,12 @@ class BenchMainTest {
         assertThat(r.out).contains("Barrier Latency Test");
         assertThat(r.rows()).hasSize(1);
     }
+
+    @Test
+    void backToBackCollectivesPrintTheSameRows() {
+        Run r = run("allreduce", "-np", "2", "--type", "double", "--sizes", "8:16", "--iterations", "5", "--warmup", "1",
+                "--back-to-back", "--format", "kv");
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out.lines().filter(l -> l.startsWith("cohort allreduce bytes=")).count()).isEqualTo(2);
+    }
 }

@@ -93,7 +93,7 @@ final class MpjJobRunner {
             err.flush();
             return ExitCode.FAILED;
         }
-        ProcessBuilder pb = new ProcessBuilder(command(home, System.getProperty("java.class.path")));
+        ProcessBuilder pb = new ProcessBuilder(command(home, withoutOpenMpi(System.getProperty("java.class.path"))));
         pb.environment().put("MPJ_HOME", home.toString());
         pb.environment().put(STATUS_ENV, status.toString());
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -190,5 +190,18 @@ final class MpjJobRunner {
     static void destroyTree(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
+    }
+
+    /**
+     * The class path without Open MPI's mpi.jar: it has an mpi.MPI class of its own, which would shadow
+     * MPJ Express's in the ranks.
+     */
+    static String withoutOpenMpi(String classPath) {
+        java.util.List<String> keep = new java.util.ArrayList<>();
+        for (String e : classPath.split(java.io.File.pathSeparator)) {
+            String name = java.nio.file.Path.of(e).getFileName() == null ? e : java.nio.file.Path.of(e).getFileName().toString();
+            if (!name.equals("mpi.jar") && !name.startsWith("transport-openmpi-")) keep.add(e);
+        }
+        return String.join(java.io.File.pathSeparator, keep);
     }
 }

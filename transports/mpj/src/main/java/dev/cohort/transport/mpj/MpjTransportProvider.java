@@ -28,7 +28,9 @@ public final class MpjTransportProvider implements TransportProvider {
     public String unavailabilityCause() {
         ClassLoader l = loader();
         try {
+            // Open MPI's mpi.jar has an mpi.MPI too: MPJ Express's comes with its mpjdev package
             Class.forName("mpi.MPI", false, l);
+            Class.forName("mpjdev.MPJDev", false, l);
         } catch (ClassNotFoundException | LinkageError e) {
             return "MPJ Express (mpj.jar) is not on the class path: run the program with MPJ's starter "
                     + "(bin/cohort run --transport mpj, or java -jar $MPJ_HOME/lib/starter.jar -np N -dev multicore MAIN)"

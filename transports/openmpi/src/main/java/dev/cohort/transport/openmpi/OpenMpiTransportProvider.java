@@ -41,10 +41,14 @@ public final class OpenMpiTransportProvider implements TransportProvider {
     private static String check() {
         ClassLoader loader = OpenMpiTransportProvider.class.getClassLoader();
         try {
-            Class.forName("mpi.MPI", false, loader);
+            // MPJ Express's mpj.jar has an mpi.MPI too: Open MPI's is the one with getLibVersion
+            Class.forName("mpi.MPI", false, loader).getMethod("getLibVersion");
         } catch (ClassNotFoundException | LinkageError e) {
             return "Open MPI's mpi.jar is not on the class path: run bin/setup-native (it finds mpi.jar, or on Debian "
                     + "builds it from the source package) and start ranks with -cp \"$(bin/cohort classpath)\"";
+        } catch (NoSuchMethodException e) {
+            return "the mpi.MPI class on the class path is not Open MPI's (MPJ Express's mpj.jar comes first?): "
+                    + "put Open MPI's mpi.jar on the class path instead";
         }
         try {
             System.loadLibrary("mpi_java");
