@@ -30,7 +30,10 @@ public final class BenchOptions {
             "  --type byte|double   buffer element type (default byte; double sizes are multiples of 8)",
             "  --window W           messages in flight per iteration for bw and bibw (default 64)",
             "  --format osu|kv      OSU-style table (default) or one 'cohort NAME key=value ...' line per row",
-            "  -h, --help           this text");
+            "  -h, --help           this text",
+            "or:    BenchMain compare [--quick] [--out DIR] [--timeout SECONDS]",
+            "                       C, raw Open MPI Java, MPJ Express, mpi4py and every Cohort transport side",
+            "                       by side: a table with ratios, a Markdown report and PNG plots in DIR");
 
     private final String name;
     private final String transport;
