@@ -93,6 +93,8 @@ public final class Compare {
             stderr.println(USAGE);
             return 2;
         }
+        // the plots are drawn off screen; without this a launcher JVM on a desktop would open a display
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         Compare c = new Compare(quick, out, timeout != null ? timeout : quick ? 180 : 900, stderr);
         try {
             List<SystemResult> systems = c.measure();
