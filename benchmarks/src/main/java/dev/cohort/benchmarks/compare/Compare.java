@@ -42,7 +42,7 @@ public final class Compare {
             + "  --quick            fewer iterations (under 10 minutes on a busy 2-core machine)\n"
             + "  --out DIR          where compare.md, latency.png, bandwidth.png, raw.txt and logs/ go (default results)\n"
             + "  --timeout SECONDS  limit for each external run (default 180 with --quick, else 900)\n"
-            + "Environment: COHORT_MPI_JAR (Open MPI's mpi.jar), MPJ_HOME, COHORT_PYTHON, COHORT_CACHE (default\n"
+            + "Environment: COHORT_OMPI_JAR (Open MPI's mpi.jar), MPJ_HOME, COHORT_PYTHON, COHORT_CACHE (default\n"
             + "$XDG_CACHE_HOME/cohort or ~/.cache/cohort; the compiled references go to its compare/ folder).";
     private static final String RESOURCES = "/dev/cohort/benchmarks/compare/reference/";
     private static final String BENCH_MAIN = "dev.cohort.benchmarks.BenchMain";
@@ -211,8 +211,8 @@ public final class Compare {
         String why = firstMissing("mpirun");
         Path jar = ompiJar();
         if (why == null && jar == null) {
-            why = "Open MPI's mpi.jar not found (Debian ships libmpi_java.so but no mpi.jar): set COHORT_MPI_JAR, or build it"
-                    + " from the Debian openmpi source into $XDG_CACHE_HOME/cohort/openmpi-VERSION/mpi.jar";
+            why = "Open MPI's mpi.jar not found (Debian ships libmpi_java.so but no mpi.jar): set COHORT_OMPI_JAR, or build it"
+                    + " into ~/.cache/cohort/openmpi-VERSION/mpi.jar (bin/setup-native once the openmpi transport is in)";
         }
         if (why == null && javac() == null) why = "no javac next to " + System.getProperty("java.home") + " (a JRE, not a JDK)";
         if (why != null) {
@@ -240,10 +240,12 @@ public final class Compare {
         return both;
     }
 
-    /** Open MPI's mpi.jar: COHORT_MPI_JAR, else the caches the openmpi transport and the anchors build. */
+    /** Open MPI's mpi.jar: COHORT_OMPI_JAR (or COHORT_MPI_JAR), else the caches the openmpi transport and the anchors build. */
     static Path ompiJar() {
-        String env = System.getenv("COHORT_MPI_JAR");
-        if (env != null && !env.isEmpty()) return Files.isRegularFile(Paths.get(env)) ? Paths.get(env) : null;
+        for (String var : List.of("COHORT_OMPI_JAR", "COHORT_MPI_JAR")) {
+            String env = System.getenv(var);
+            if (env != null && !env.isEmpty()) return Files.isRegularFile(Paths.get(env)) ? Paths.get(env) : null;
+        }
         Path cache = cacheDir();
         List<Path> candidates = new ArrayList<>();
         candidates.addAll(globJars(cache, "openmpi-*"));
