@@ -6,6 +6,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.io.PrintWriter;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
@@ -43,19 +46,29 @@ final class BenchCommand implements Callable<Integer> {
                 throw new UsageException("the benchmarks are not installed: " + BENCH_MAIN + " is not on the class path"
                         + " (the benchmarks module is not part of this build)");
             }
-            ApplicationMain main = ApplicationMain.check(BENCH_MAIN, cp, BenchCommand.class.getClassLoader(), null);
             Thread t = Thread.currentThread();
             ClassLoader previous = t.getContextClassLoader();
             t.setContextClassLoader(loader);
             try {
-                main.invoke(loader, args.toArray(new String[0]));
-                return ExitCode.OK;
-            } catch (Exception | Error e) {
-                err.println("cohort bench: " + BENCH_MAIN + " failed: " + e);
-                e.setStackTrace(LocalJobRunner.withoutLauncherFrames(e.getStackTrace()));
-                e.printStackTrace(err);
+                // BenchMain.run returns its exit code; its main would System.exit this JVM on a usage error
+                Method run = Class.forName(BENCH_MAIN, true, loader).getMethod("run", String[].class, PrintStream.class,
+                        PrintStream.class);
+                PrintStream out = WriterStream.over(spec.commandLine().getOut());
+                PrintStream errStream = WriterStream.over(err);
+                int code = (Integer) run.invoke(null, args.toArray(new String[0]), out, errStream);
+                out.flush();
+                errStream.flush();
+                return code;
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                err.println("cohort bench: " + BENCH_MAIN + " failed: " + cause);
+                cause.setStackTrace(LocalJobRunner.withoutLauncherFrames(cause.getStackTrace()));
+                cause.printStackTrace(err);
                 err.flush();
                 return ExitCode.FAILED;
+            } catch (ReflectiveOperationException e) {
+                throw new UsageException("the benchmarks on the class path have no " + BENCH_MAIN + ".run(String[], PrintStream,"
+                        + " PrintStream): " + e);
             } finally {
                 t.setContextClassLoader(previous);
             }

@@ -151,11 +151,13 @@ class CommandLineTest {
     }
 
     @Test
-    void benchWithoutTheBenchmarksModuleSaysSo() {
-        Run r = cohort("bench", "pingpong", "--size", "8");
-        assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
-        assertThat(r.err.toString()).isEqualTo("cohort bench: the benchmarks are not installed: dev.cohort.benchmarks.BenchMain"
-                + " is not on the class path (the benchmarks module is not part of this build)" + System.lineSeparator());
+    void benchHandsItsArgumentsToTheBundledBenchmarks() {
+        Run bad = cohort("bench", "pingpong");
+        assertThat(bad.exitCode).as(bad.toString()).isEqualTo(2);
+        assertThat(bad.err.toString()).contains("pingpong").contains("latency");
+        Run ok = cohort("bench", "latency", "--sizes", "8:16", "--iterations", "20", "--warmup", "5");
+        assertThat(ok.exitCode).as(ok.toString()).isZero();
+        assertThat(ok.out.toString()).contains("# Size").contains("Latency (us)");
     }
 
     @Test
