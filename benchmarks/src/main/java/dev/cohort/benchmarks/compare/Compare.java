@@ -231,7 +231,7 @@ public final class Compare {
                     accept(heap, "ompi-heap", line);
                     accept(direct, "ompi-direct", line);
                 });
-                String p = r.problem(cmd, null);
+                String p = r.problem(shortened(cmd), null);
                 if (p != null) for (SystemResult s : both) s.problem(p);
             }
         } catch (IOException e) {
@@ -451,7 +451,7 @@ public final class Compare {
             KvLine kv = KvLine.parse(line, "cohort");
             if (kv != null && transport.equals(kv.get("transport"))) s.accept(kv);
         });
-        String p = r.problem(cmd, null);
+        String p = r.problem(shortened(cmd), null);
         if (p != null) s.problem(p);
     }
 
@@ -486,7 +486,7 @@ public final class Compare {
 
     private void runInto(SystemResult s, String system, List<String> cmd, Path dir, Map<String, String> env) {
         ExternalRun.Result r = runLogged(cmd, dir, env, line -> accept(s, system, line));
-        String p = r.problem(cmd, null);
+        String p = r.problem(shortened(cmd), null);
         if (p != null) s.problem(p);
     }
 
@@ -517,7 +517,7 @@ public final class Compare {
     private static List<String> shortened(List<String> cmd) {
         List<String> l = new ArrayList<>(cmd);
         for (int i = 0; i + 1 < l.size(); i++) {
-            if (l.get(i).equals("-cp") && l.get(i + 1).length() > 120) {
+            if (l.get(i).equals("-cp") && l.get(i + 1).length() > 60) {
                 l.set(i + 1, "<" + l.get(i + 1).split(File.pathSeparator).length + " class path entries>");
             }
         }
@@ -544,7 +544,7 @@ public final class Compare {
     private void build(List<String> cmd, String what) throws IOException {
         Path err = out.resolve("logs").resolve("build-" + (++logCount) + ".err");
         ExternalRun.Result r = ExternalRun.run(cmd, null, Map.of(), Math.min(timeout, 300), err, null);
-        if (!r.ok()) throw new IOException(what + " failed: " + r.problem(cmd, err));
+        if (!r.ok()) throw new IOException(what + " failed: " + r.problem(shortened(cmd), err));
     }
 
     /** Copies a bundled reference source into the cache; rewrites it (new time stamp) only when it changed. */

@@ -44,8 +44,7 @@ final class ExternalRun {
             String what = failure != null ? "could not start: " + failure
                     : timedOut ? String.format(java.util.Locale.ROOT, "timed out after %.0f s and was killed", seconds)
                     : "exit code " + exitCode;
-            return String.join(" ", command.subList(0, Math.min(command.size(), 6))) + (command.size() > 6 ? " ..." : "")
-                    + ": " + what + (log != null ? " (stderr: " + log.getFileName() + ")" : "");
+            return String.join(" ", command) + ": " + what + (log != null ? " (stderr: " + log.getFileName() + ")" : "");
         }
     }
 
