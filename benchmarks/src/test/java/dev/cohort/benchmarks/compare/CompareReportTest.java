@@ -110,6 +110,21 @@ class CompareReportTest {
     }
 
     @Test
+    void compareRejectsUnknownOptionsBeforeRunningAnything(@TempDir Path dir) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream o = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        java.io.PrintStream e = new java.io.PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(2, Compare.run(new String[]{"--out", dir.toString(), "--bogus"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option '--bogus'"));
+        assertEquals(2, Compare.run(new String[]{"--timeout", "0"}, o, e));
+        assertEquals(2, Compare.run(new String[]{"--out"}, o, e));
+        assertEquals(0, Compare.run(new String[]{"--help"}, o, e));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: BenchMain compare [--quick]"));
+        assertTrue(dir.toFile().list().length == 0, "nothing was written");
+    }
+
+    @Test
     void ratiosKeepTwoSignificantFigures() {
         assertEquals("144", CompareReport.ratioText(144.4));
         assertEquals("27.4", CompareReport.ratioText(27.41));
