@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The benchmarks BenchMain knows, by name. Adding one is a class and a line here. Collectives are
- * each a {@link CollectiveBenchmark}: allreduce so far (bcast, barrier, reduce, allgather and alltoall
- * follow the same pattern).
+ * The benchmarks BenchMain knows, by name. Adding one is a class and a line here; the collectives
+ * (allreduce, reduce, bcast, allgather, alltoall, barrier) are {@link CollectiveBenchmark}s.
  */
 public final class Benchmarks {
     private static final List<Supplier<Benchmark>> ALL = List.of(
@@ -15,7 +14,12 @@ public final class Benchmarks {
             () -> new BandwidthBenchmark(false),
             () -> new BandwidthBenchmark(true),
             ObjectLatencyBenchmark::new,
-            AllreduceBenchmark::new);
+            CollectiveBenchmarks.Allreduce::new,
+            CollectiveBenchmarks.Reduce::new,
+            CollectiveBenchmarks.Bcast::new,
+            CollectiveBenchmarks.Allgather::new,
+            CollectiveBenchmarks.Alltoall::new,
+            CollectiveBenchmarks.Barrier::new);
 
     private Benchmarks() {
     }

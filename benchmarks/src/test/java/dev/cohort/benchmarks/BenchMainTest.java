@@ -104,7 +104,7 @@ class BenchMainTest {
         Run r = run("allreduse");
         assertThat(r.code).isEqualTo(BenchMain.USAGE);
         assertThat(r.out).isEmpty();
-        assertThat(r.err).contains("unknown benchmark 'allreduse'; known: latency, bw, bibw, objlatency", "usage:");
+        assertThat(r.err).contains("unknown benchmark 'allreduse'; known: latency, bw, bibw, objlatency, allreduce, reduce, bcast, allgather, alltoall, barrier", "usage:");
     }
 
     @Test
@@ -124,7 +124,7 @@ class BenchMainTest {
     void helpPrintsTheUsage() {
         Run r = run("--help");
         assertThat(r.code).isZero();
-        assertThat(r.out).contains("usage: BenchMain NAME", "latency, bw, bibw, objlatency");
+        assertThat(r.out).contains("usage: BenchMain NAME", "latency, bw, bibw, objlatency, allreduce, reduce, bcast, allgather, alltoall, barrier");
     }
 
     @Test
@@ -133,5 +133,23 @@ class BenchMainTest {
         assertThat(Sizes.between(3, 24, BufferType.BYTE)).containsExactly(3, 6, 12, 24);
         assertThat(Sizes.between(1, 64, BufferType.DOUBLE)).containsExactly(8, 16, 32, 64);
         assertThat(Sizes.between(4194304, 4194304, BufferType.BYTE)).containsExactly(4194304);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"allreduce", "reduce", "bcast", "allgather", "alltoall"})
+    void collectivesPrintOneRowPerSize(String name) {
+        Run r = run(name, "-np", "3", "--type", "double", "--sizes", "8:64", "--iterations", "5", "--warmup", "1");
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("# Size", "Avg Latency(us)");
+        assertThat(r.rows()).hasSize(4);
+        for (String row : r.rows()) assertThat(row).matches("\\d+ +\\d+\\.\\d\\d");
+    }
+
+    @Test
+    void barrierPrintsOneValue() {
+        Run r = run("barrier", "-np", "3", "--iterations", "5", "--warmup", "1");
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("Barrier Latency Test");
+        assertThat(r.rows()).hasSize(1);
     }
 }

@@ -141,7 +141,9 @@ public final class LocalJob {
         }
         int rank = u.failedRank();
         ErrorClass c = root instanceof CohortException ? ((CohortException) root).errorClass() : ErrorClass.FAILED;
-        return new CohortException(c, rank, "rank " + rank + " failed: " + root + tail, root);
+        String what = root instanceof CohortException ? root.getClass().getName() + ": " + ((CohortException) root).detail()
+                : String.valueOf(root);
+        return new CohortException(c, rank, "rank " + rank + " failed: " + what + tail, root);
     }
 
     /**
