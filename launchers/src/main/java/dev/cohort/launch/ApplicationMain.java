@@ -16,6 +16,11 @@ final class ApplicationMain {
         this.className = className;
     }
 
+    /** A main class that is loaded by the caller's class loader (ranks in processes of their own). */
+    static ApplicationMain named(String className) {
+        return new ApplicationMain(className);
+    }
+
     String className() {
         return className;
     }

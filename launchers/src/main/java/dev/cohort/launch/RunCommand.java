@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--transport", paramLabel = "NAME",
             description = "auto, local, openmpi, mpj or ffm (default: -Dcohort.transport, else $COHORT_TRANSPORT, "
                     + "else auto, which picks local unless a native launcher started this process). "
-                    + "Only local can be started so far.")
+                    + "local and openmpi (through mpirun, one process per rank) can be started.")
     private String transport;
 
     @Option(names = "--jvm-opt", paramLabel = "OPT",
@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         if (np < 1) throw new UsageException("-np must be at least 1, got " + np);
-        checkTransport(transport != null ? transport : CohortOptions.defaults().transport());
+        String chosen = checkTransport(transport != null ? transport : CohortOptions.defaults().transport());
 
         String mainName;
         AppClassPath cp;
@@ -114,6 +114,10 @@ final class RunCommand implements Callable<Integer> {
         }
         StringBuilder warning = new StringBuilder();
         ApplicationMain main = ApplicationMain.check(mainName, cp, RunCommand.class.getClassLoader(), warning);
+        if (chosen.equals("openmpi")) {
+            // ranks are processes of their own: the program's statics are per rank without class loaders
+            return new MpirunJob(np, main, cp, programArgs.toArray(new String[0]), jvmOpts, tagOutput).run(err);
+        }
         if (warning.length() > 0) err.println("cohort run: warning: " + warning);
         if (!jvmOpts.isEmpty() && !Boolean.getBoolean(JVM_OPTS_APPLIED_PROPERTY)) {
             err.println("cohort run: warning: --jvm-opt " + jvmOpts + " not applied: local ranks run in this JVM, "
@@ -125,8 +129,14 @@ final class RunCommand implements Callable<Integer> {
         return new LocalJobRunner(np, main, cp, programArgs.toArray(new String[0]), tagOutput, options).run(err);
     }
 
-    /** Accepts what can be started now (local); anything else is a UsageException saying why not. */
-    static void checkTransport(String requested) {
+    /** Transports `cohort run` starts processes for, through their own launcher. */
+    static final Set<String> PROCESS_TRANSPORTS = Set.of("openmpi");
+
+    /**
+     * Accepts what can be started now (local, and openmpi through mpirun) and returns the provider's
+     * name; anything else is a UsageException saying why not.
+     */
+    static String checkTransport(String requested) {
         String name = requested.trim().toLowerCase(Locale.ROOT);
         if (!name.equals("auto") && !name.equals("local") && !NATIVE_TRANSPORTS.contains(name)) {
             throw new UsageException("unknown transport '" + requested + "'; choose auto, local, openmpi, mpj or ffm");
@@ -140,10 +150,12 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("transport " + name + " is not available: no provider for it is on the class path"
                     + " (its module, transports/" + name + ", is not part of this build)");
         }
+        if (PROCESS_TRANSPORTS.contains(p.name()) && !name.equals("auto")) return p.name();
         if (!p.name().equals("local")) {
-            throw new UsageException("transport " + p.name() + " is not available: cohort run starts only local jobs so far"
+            throw new UsageException("transport " + p.name() + " is not available: cohort run starts only local and openmpi jobs so far"
                     + (name.equals("auto") ? " (auto chose " + p.name() + " because this process was started by its launcher;"
                     + " use --transport local)" : "; start the program under its own launcher (mpirun) instead"));
         }
+        return p.name();
     }
 }

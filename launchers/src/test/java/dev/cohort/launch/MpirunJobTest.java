@@ -1,0 +1,37 @@
+package dev.cohort.launch;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The mpirun line of `cohort run --transport openmpi`, without running it. */
+class MpirunJobTest {
+    private static MpirunJob job(int np, boolean tag) {
+        return new MpirunJob(np, ApplicationMain.named("com.example.Main"),
+                AppClassPath.forMainClass("/apps/classes", null, "", AppClassPath.cwd()), new String[]{"a b", "c"},
+                List.of("-Xmx1g"), tag);
+    }
+
+    @Test
+    void rootAndOversubscribeOnlyWhenNeeded() {
+        List<String> asUser = job(2, false).command("mpirun", false, 2, null);
+        assertThat(asUser).doesNotContain("--allow-run-as-root", "--oversubscribe", "--tag-output");
+        List<String> asRoot = job(4, true).command("mpirun", true, 2, null);
+        assertThat(asRoot).contains("--allow-run-as-root", "--oversubscribe", "--tag-output");
+    }
+
+    @Test
+    void ranksRunRankMainWithTheProgramAndItsArguments() {
+        List<String> cmd = job(3, false).command("/usr/bin/mpirun", false, 8, "/opt/ompi/lib");
+        assertThat(cmd.get(0)).isEqualTo("/usr/bin/mpirun");
+        assertThat(cmd).containsSequence("-np", "3").containsSequence("-x", "COHORT_TRANSPORT=openmpi");
+        assertThat(cmd.subList(cmd.size() - 4, cmd.size())).containsExactly(RankMain.class.getName(), "com.example.Main", "a b", "c");
+        assertThat(cmd).contains("-Xmx1g");
+        assertThat(cmd.stream().filter(a -> a.startsWith("-Djava.library.path=")).findFirst()).get().asString()
+                .startsWith("-Djava.library.path=/opt/ompi/lib");
+        int cp = cmd.indexOf("-cp");
+        assertThat(cmd.get(cp + 1)).endsWith("/apps/classes");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.cohort.transport.openmpi;
+
+import dev.cohort.CohortException;
+import dev.cohort.Comm;
+import dev.cohort.ElementType;
+import dev.cohort.Request;
+import dev.cohort.spi.ProgressEngine;
+import mpi.MPIException;
+
+/**
+ * A nonblocking MPI collective on staged buffers. On completion it copies the received blocks back
+ * into the caller's array and returns its staging buffers to the pool.
+ */
+final class MpiCollRequest extends Request {
+    private final OpenMpiTransport t;
+    private final Comm comm;
+    private final String name;
+    private mpi.Request mpiRequest;
+    private Staging in, out;
+
+    // where the result goes: out's elements [displs[r], +counts[r]) -> recv[recvOffset + displs[r]]
+    private Object recv;
+    private ElementType type;
+    private int recvOffset;
+    private int[] counts, displs;
+
+    MpiCollRequest(OpenMpiTransport t, Comm comm, String name) {
+        super(ACTIVE);
+        this.t = t;
+        this.comm = comm;
+        this.name = name;
+    }
+
+    /** Copies out[from, from + count) to recv[recvOffset + from] on completion. */
+    MpiCollRequest result(Object recv, ElementType type, int recvOffset, int from, int count) {
+        return results(recv, type, recvOffset, new int[]{count}, new int[]{from});
+    }
+
+    /** Copies each block r of out, [displs[r], +counts[r]), to recv[recvOffset + displs[r]] on completion. */
+    MpiCollRequest results(Object recv, ElementType type, int recvOffset, int[] counts, int[] displs) {
+        this.recv = recv;
+        this.type = type;
+        this.recvOffset = recvOffset;
+        this.counts = counts;
+        this.displs = displs;
+        return this;
+    }
+
+    /** Starts the MPI operation (under the transport's lock) with the given staging buffers. */
+    MpiCollRequest start(Staging in, Staging out, MpiStart start) {
+        this.in = in;
+        this.out = out;
+        try {
+            synchronized (t.lock) {
+                mpiRequest = start.start();
+                t.tracking(this, true);
+            }
+        } catch (MPIException e) {
+            finish(t.mpiError(comm, name, e));
+        }
+        return this;
+    }
+
+    /** An MPI call that starts a nonblocking collective. */
+    @FunctionalInterface
+    interface MpiStart {
+        mpi.Request start() throws MPIException;
+    }
+
+    @Override
+    protected boolean poll() {
+        if (isComplete()) return true;
+        boolean done;
+        CohortException err = null;
+        synchronized (t.lock) {
+            mpi.Request r = mpiRequest;
+            if (r == null) return isComplete();
+            try {
+                done = r.test();
+            } catch (MPIException e) {
+                done = true;
+                err = t.mpiError(comm, name, e);
+            }
+            if (done) {
+                mpiRequest = null;
+                t.tracking(this, false);
+            }
+        }
+        if (!done) {
+            t.matchPending();
+            return false;
+        }
+        if (err == null && recv != null) {
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0) out.copyOut(displs[i], recv, type, recvOffset + displs[i], counts[i]);
+            }
+        }
+        finish(err);
+        return true;
+    }
+
+    private void finish(CohortException err) {
+        t.pool.give(in);
+        if (out != in) t.pool.give(out);
+        in = out = null;
+        recv = null;
+        resultSource = Comm.PROC_NULL;
+        resultTag = Comm.ANY_TAG;
+        resultError = err;
+        complete();
+    }
+
+    @Override
+    protected Comm comm() {
+        return comm;
+    }
+
+    @Override
+    protected ProgressEngine engine() {
+        return t;
+    }
+
+    @Override
+    public String describe() {
+        return name + "(comm=" + comm.name() + ", Open MPI)";
+    }
+
+    @Override
+    protected boolean doCancel() {
+        return false;
+    }
+}

@@ -1,0 +1,290 @@
+package dev.cohort.transport.openmpi;
+
+import dev.cohort.Comm;
+import dev.cohort.ElementType;
+import dev.cohort.Op;
+import dev.cohort.Request;
+import dev.cohort.collectives.PortableCollectivesProvider;
+import dev.cohort.spi.Channel;
+import dev.cohort.spi.CollectiveEngine;
+import mpi.Datatype;
+import mpi.Intracomm;
+import mpi.MPI;
+
+/**
+ * The collectives of one communicator, run by Open MPI's nonblocking collectives (MPI_Ibcast,
+ * MPI_Iallreduce, ...) on the communicator's collective-context MPI communicator. Buffers are staged
+ * through pooled direct memory; data that is only moved goes as bytes. Reductions MPI cannot do for
+ * Cohort (user-defined operations, MINLOC / MAXLOC pairs, byte, char and boolean elements) go to
+ * the portable algorithms of the collectives module, over point-to-point on the same context.
+ */
+final class MpiCollectives implements CollectiveEngine {
+    private final OpenMpiTransport t;
+    private final Comm comm;
+    private final Channel channel;
+    private volatile CollectiveEngine portable;
+
+    MpiCollectives(OpenMpiTransport t, Comm comm, Channel channel) {
+        this.t = t;
+        this.comm = comm;
+        this.channel = channel;
+    }
+
+    private Intracomm mpi() {
+        return t.mpiComm(comm.contextId() + 1);
+    }
+
+    private CollectiveEngine portable() {
+        CollectiveEngine p = portable;
+        if (p == null) {
+            synchronized (this) {
+                if (portable == null) portable = new PortableCollectivesProvider().engineFor(comm, channel);
+                p = portable;
+            }
+        }
+        return p;
+    }
+
+    private MpiCollRequest request(String name) {
+        t.checkAlive();
+        return new MpiCollRequest(t, comm, name);
+    }
+
+    private Staging stage(long elements, ElementType type) {
+        return t.pool.take(elements * type.size());
+    }
+
+    private static int[] bytes(int[] a, int size) {
+        int[] b = new int[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = a[i] * size;
+        return b;
+    }
+
+    private static int span(int[] counts, int[] displs) {
+        long s = 0;
+        for (int i = 0; i < counts.length; i++) if (counts[i] > 0) s = Math.max(s, (long) displs[i] + counts[i]);
+        return (int) s;
+    }
+
+    // ---------------------------------------------------------------- reductions: MPI or portable
+
+    private static Datatype reducibleType(ElementType t) {
+        switch (t) {
+            case SHORT: return MPI.SHORT;
+            case INT: return MPI.INT;
+            case LONG: return MPI.LONG;
+            case FLOAT: return MPI.FLOAT;
+            case DOUBLE: return MPI.DOUBLE;
+            default: return null;
+        }
+    }
+
+    private static mpi.Op mpiOp(Op op) {
+        if (op == Op.SUM) return MPI.SUM;
+        if (op == Op.PROD) return MPI.PROD;
+        if (op == Op.MIN) return MPI.MIN;
+        if (op == Op.MAX) return MPI.MAX;
+        if (op == Op.LAND) return MPI.LAND;
+        if (op == Op.LOR) return MPI.LOR;
+        if (op == Op.LXOR) return MPI.LXOR;
+        if (op == Op.BAND) return MPI.BAND;
+        if (op == Op.BOR) return MPI.BOR;
+        if (op == Op.BXOR) return MPI.BXOR;
+        return null;   // MINLOC / MAXLOC on Cohort's pair layout, and user-defined operations
+    }
+
+    /** True when Open MPI can run this reduction on this type with the same result as Cohort's kernels. */
+    private static boolean mpiCan(ElementType t, Op op) {
+        return reducibleType(t) != null && mpiOp(op) != null;
+    }
+
+    // ---------------------------------------------------------------- the collectives
+
+    @Override
+    public Request barrier() {
+        Intracomm m = mpi();
+        return request("barrier").start(null, null, m::iBarrier);
+    }
+
+    @Override
+    public Request bcast(Object buf, ElementType type, int offset, int count, int root) {
+        Intracomm m = mpi();
+        Staging s = stage(count, type);
+        boolean root0 = comm.rank() == root;
+        if (root0) s.copyIn(0, buf, type, offset, count);
+        MpiCollRequest r = request("bcast");
+        if (!root0) r.result(buf, type, offset, 0, count);
+        int n = count * type.size();
+        return r.start(s, s, () -> m.iBcast(s.bytes, n, MPI.BYTE, root));
+    }
+
+    @Override
+    public Request reduce(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType type, Op op,
+                          int root) {
+        if (!mpiCan(type, op)) return portable().reduce(send, sendOffset, recv, recvOffset, count, type, op, root);
+        Intracomm m = mpi();
+        Datatype dt = reducibleType(type);
+        mpi.Op mop = mpiOp(op);
+        boolean atRoot = comm.rank() == root;
+        Staging in = stage(count, type);
+        if (send != null) in.copyIn(0, send, type, sendOffset, count);
+        else in.copyIn(0, recv, type, recvOffset, count);
+        Staging out = atRoot ? stage(count, type) : t.pool.take(64);
+        MpiCollRequest r = request("reduce");
+        if (atRoot) r.result(recv, type, recvOffset, 0, count);
+        return r.start(in, out, () -> m.iReduce(in.bytes, out.bytes, count, dt, mop, root));
+    }
+
+    @Override
+    public Request allreduce(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType type,
+                             Op op) {
+        if (!mpiCan(type, op)) return portable().allreduce(send, sendOffset, recv, recvOffset, count, type, op);
+        return inPlaceReduction("allreduce", 0, send, sendOffset, recv, recvOffset, count, type, op, true);
+    }
+
+    @Override
+    public Request scan(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType type, Op op) {
+        if (!mpiCan(type, op)) return portable().scan(send, sendOffset, recv, recvOffset, count, type, op);
+        return inPlaceReduction("scan", 1, send, sendOffset, recv, recvOffset, count, type, op, true);
+    }
+
+    @Override
+    public Request exscan(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType type, Op op) {
+        if (!mpiCan(type, op)) return portable().exscan(send, sendOffset, recv, recvOffset, count, type, op);
+        // rank 0's receive buffer is left unchanged (MPI leaves it undefined)
+        return inPlaceReduction("exscan", 2, send, sendOffset, recv, recvOffset, count, type, op, comm.rank() != 0);
+    }
+
+    /** allreduce / scan / exscan on one staged buffer, with MPI_IN_PLACE. */
+    private Request inPlaceReduction(String name, int kind, Object send, int sendOffset, Object recv, int recvOffset,
+                                     int count, ElementType type, Op op, boolean copyBack) {
+        Intracomm m = mpi();
+        Datatype dt = reducibleType(type);
+        mpi.Op mop = mpiOp(op);
+        Staging s = stage(count, type);
+        if (send != null) s.copyIn(0, send, type, sendOffset, count);
+        else s.copyIn(0, recv, type, recvOffset, count);
+        MpiCollRequest r = request(name);
+        if (copyBack) r.result(recv, type, recvOffset, 0, count);
+        switch (kind) {
+            case 0: return r.start(s, s, () -> m.iAllReduce(s.bytes, count, dt, mop));
+            case 1: return r.start(s, s, () -> m.iScan(s.bytes, count, dt, mop));
+            default: return r.start(s, s, () -> m.iExScan(s.bytes, count, dt, mop));
+        }
+    }
+
+    @Override
+    public Request reduceScatter(Object send, int sendOffset, Object recv, int recvOffset, int[] counts, ElementType type,
+                                 Op op) {
+        if (!mpiCan(type, op)) return portable().reduceScatter(send, sendOffset, recv, recvOffset, counts, type, op);
+        Intracomm m = mpi();
+        Datatype dt = reducibleType(type);
+        mpi.Op mop = mpiOp(op);
+        long total = 0;
+        for (int c : counts) total += c;
+        int n = (int) total;
+        Staging s = stage(n, type);
+        if (send != null) s.copyIn(0, send, type, sendOffset, n);
+        else s.copyIn(0, recv, type, recvOffset, n);
+        int[] cs = counts.clone();
+        MpiCollRequest r = request("reduceScatter").result(recv, type, recvOffset, 0, cs[comm.rank()]);
+        return r.start(s, s, () -> m.iReduceScatter(s.bytes, cs, dt, mop));
+    }
+
+    @Override
+    public Request gatherv(Object send, int sendOffset, int sendCount, Object recv, int recvOffset, int[] counts,
+                           int[] displs, ElementType type, int root) {
+        Intracomm m = mpi();
+        int size = type.size();
+        MpiCollRequest r = request("gatherv");
+        if (comm.rank() != root) {
+            Staging in = stage(sendCount, type);
+            in.copyIn(0, send, type, sendOffset, sendCount);
+            return r.start(in, in, () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, root));
+        }
+        int[] cs = counts.clone(), ds = displs.clone();
+        int[] cb = bytes(cs, size), db = bytes(ds, size);
+        Staging out = stage(span(cs, ds), type);
+        r.results(recv, type, recvOffset, cs, ds);
+        if (send == null) {
+            int me = comm.rank();
+            out.copyIn(ds[me], recv, type, recvOffset + ds[me], cs[me]);
+            return r.start(out, out, () -> m.iGatherv(out.bytes, cb, db, MPI.BYTE, root));
+        }
+        Staging in = stage(sendCount, type);
+        in.copyIn(0, send, type, sendOffset, sendCount);
+        return r.start(in, out, () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE, root));
+    }
+
+    @Override
+    public Request scatterv(Object send, int sendOffset, int[] counts, int[] displs, Object recv, int recvOffset,
+                            int recvCount, ElementType type, int root) {
+        Intracomm m = mpi();
+        int size = type.size();
+        MpiCollRequest r = request("scatterv");
+        if (comm.rank() != root) {
+            Staging out = stage(recvCount, type);
+            r.result(recv, type, recvOffset, 0, recvCount);
+            return r.start(out, out, () -> m.iScatterv(out.bytes, recvCount * size, MPI.BYTE, root));
+        }
+        int[] cs = counts.clone(), ds = displs.clone();
+        int[] cb = bytes(cs, size), db = bytes(ds, size);
+        int span = span(cs, ds);
+        Staging in = stage(span, type);
+        in.copyIn(0, send, type, sendOffset, span);
+        if (recv == null) {
+            return r.start(in, in, () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, root));
+        }
+        Staging out = stage(recvCount, type);
+        r.result(recv, type, recvOffset, 0, recvCount);
+        return r.start(in, out, () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, out.bytes, recvCount * size, MPI.BYTE, root));
+    }
+
+    @Override
+    public Request allgatherv(Object send, int sendOffset, int sendCount, Object recv, int recvOffset, int[] counts,
+                              int[] displs, ElementType type) {
+        Intracomm m = mpi();
+        int size = type.size();
+        int[] cs = counts.clone(), ds = displs.clone();
+        int[] cb = bytes(cs, size), db = bytes(ds, size);
+        Staging out = stage(span(cs, ds), type);
+        MpiCollRequest r = request("allgatherv").results(recv, type, recvOffset, cs, ds);
+        if (send == null) {
+            int me = comm.rank();
+            out.copyIn(ds[me], recv, type, recvOffset + ds[me], cs[me]);
+            return r.start(out, out, () -> m.iAllGatherv(out.bytes, cb, db, MPI.BYTE));
+        }
+        Staging in = stage(sendCount, type);
+        in.copyIn(0, send, type, sendOffset, sendCount);
+        return r.start(in, out, () -> m.iAllGatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE));
+    }
+
+    @Override
+    public Request alltoallv(Object send, int sendOffset, int[] sendCounts, int[] sendDispls, Object recv, int recvOffset,
+                             int[] recvCounts, int[] recvDispls, ElementType type) {
+        Intracomm m = mpi();
+        int size = type.size();
+        int[] rc = recvCounts.clone(), rd = recvDispls.clone();
+        int[] sc, sd;
+        Object src;
+        int srcOffset;
+        if (send == null) {
+            sc = rc;
+            sd = rd;
+            src = recv;
+            srcOffset = recvOffset;
+        } else {
+            sc = sendCounts.clone();
+            sd = sendDispls.clone();
+            src = send;
+            srcOffset = sendOffset;
+        }
+        int sendSpan = span(sc, sd);
+        Staging in = stage(sendSpan, type);
+        in.copyIn(0, src, type, srcOffset, sendSpan);
+        Staging out = stage(span(rc, rd), type);
+        int[] scb = bytes(sc, size), sdb = bytes(sd, size), rcb = bytes(rc, size), rdb = bytes(rd, size);
+        MpiCollRequest r = request("alltoallv").results(recv, type, recvOffset, rc, rd);
+        return r.start(in, out, () -> m.iAllToAllv(in.bytes, scb, sdb, MPI.BYTE, out.bytes, rcb, rdb, MPI.BYTE));
+    }
+}

@@ -1,0 +1,796 @@
+package dev.cohort.transport.openmpi;
+
+import dev.cohort.CohortException;
+import dev.cohort.Comm;
+import dev.cohort.ElementType;
+import dev.cohort.ErrorClass;
+import dev.cohort.PersistentRequest;
+import dev.cohort.Request;
+import dev.cohort.Status;
+import dev.cohort.spi.CollectiveEngineProvider;
+import dev.cohort.spi.ProgressEngine;
+import dev.cohort.spi.Transport;
+import mpi.Intracomm;
+import mpi.MPI;
+import mpi.MPIException;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+
+/**
+ * One process's rank over Open MPI. Every MPI call is made under {@link #lock} and none of them
+ * blocks for long (sends are MPI_Isend plus tests, receives probe first), so any thread of the rank
+ * may call in whatever thread level MPI granted.
+ *
+ * <p>Message envelopes: a Cohort tag t with element type e travels as MPI tag {@code t << 4 | e}
+ * on the communicator's own MPI communicator, as bytes. A receive is queued and matched in posting
+ * order by {@link #matchPending()}: MPI_Iprobe for its (source, tag, type); a message that fits is
+ * then received from the exact source and tag the probe found (the lock keeps another thread from
+ * taking it in between). A message of another type (found by probing the other type codes now and
+ * then) or longer than the buffer fails the receive without being consumed, as on every transport.
+ */
+final class OpenMpiTransport implements Transport, ProgressEngine {
+    static final int TYPE_BITS = 4;
+    private static final ElementType[] TYPES = ElementType.values();
+    /** Blocking sends up to this many bytes are MPI_Send (eager, they do not wait for the receiver). */
+    private static final int EAGER_BYTES = Integer.getInteger("cohort.openmpi.eagerBytes", 4096);
+
+    private static OpenMpiTransport instance;
+    private static boolean finalized;
+    private static String threadLevelName;
+
+    /** Guards every MPI call and the queue of posted receives. */
+    final Object lock = new Object();
+    private final int rank;
+    private final int size;
+    private final int tagUpperBound;
+    private final boolean threadMultiple;
+    private final String processorName;
+    final StagingPool pool = new StagingPool();
+    private final mpi.Group worldGroup;
+    private volatile Intracomm[] comms = new Intracomm[16];
+    /** Posted receives in posting order; guarded by lock. */
+    private final ArrayList<MpiOp> pending = new ArrayList<>();
+    /** Started sends MPI has not completed, and started collectives; guarded by lock. */
+    private final ArrayList<MpiOp> sending = new ArrayList<>();
+    private final ArrayList<MpiCollRequest> collecting = new ArrayList<>();
+    private final ThreadLocal<MpiOp> blockingRecv = new ThreadLocal<>();
+    /** Polls now and then, so that requests complete (and their futures) while no rank thread waits. */
+    private final Thread progressThread;
+    private final MpiCollectivesProvider collectives = new MpiCollectivesProvider(this);
+    private volatile boolean closed;
+
+    private OpenMpiTransport(int provided) throws MPIException {
+        this.threadMultiple = provided == MPI.THREAD_MULTIPLE;
+        MPI.COMM_WORLD.setErrhandler(MPI.ERRORS_RETURN);
+        this.rank = MPI.COMM_WORLD.getRank();
+        this.size = MPI.COMM_WORLD.getSize();
+        Object ub = MPI.COMM_WORLD.getAttr(MPI.TAG_UB);
+        int mpiUb = ub instanceof Integer ? (Integer) ub : 32767;
+        this.tagUpperBound = mpiUb >>> TYPE_BITS;
+        this.processorName = MPI.getProcessorName();
+        this.worldGroup = MPI.COMM_WORLD.getGroup();
+        put(0, dupWorld());
+        put(1, dupWorld());
+        if (provided == MPI.THREAD_MULTIPLE || provided == MPI.THREAD_SERIALIZED) {
+            progressThread = new Thread(this::backgroundProgress, "cohort-openmpi-progress");
+            progressThread.setDaemon(true);
+            progressThread.start();
+        } else {
+            progressThread = null;
+        }
+    }
+
+    /** Interval of the background progress thread. */
+    private static final long BACKGROUND_NANOS = Long.getLong("cohort.openmpi.progressMicros", 1000) * 1000;
+
+    private void backgroundProgress() {
+        MpiOp[] sends = new MpiOp[0];
+        MpiCollRequest[] colls = new MpiCollRequest[0];
+        while (!closed) {
+            java.util.concurrent.locks.LockSupport.parkNanos(BACKGROUND_NANOS);
+            synchronized (lock) {   // held throughout (it is reentrant), so MPI cannot be finalized meanwhile
+                if (closed) return;
+                if (pending.isEmpty() && sending.isEmpty() && collecting.isEmpty()) continue;
+                matchLocked();
+                sends = sending.toArray(sends);
+                colls = collecting.toArray(colls);
+                for (int i = 0; i < sends.length && sends[i] != null; i++) {
+                    pollSend(sends[i]);
+                    sends[i] = null;
+                }
+                for (int i = 0; i < colls.length && colls[i] != null; i++) {
+                    colls[i].poll();
+                    colls[i] = null;
+                }
+            }
+        }
+    }
+
+    /** Registers a started collective for background progress; call under lock. */
+    void tracking(MpiCollRequest r, boolean on) {
+        if (on) collecting.add(r);
+        else collecting.remove(r);
+    }
+
+    private static Intracomm dupWorld() throws MPIException {
+        Intracomm c = MPI.COMM_WORLD.dup();
+        c.setErrhandler(MPI.ERRORS_RETURN);
+        return c;
+    }
+
+    /** Initializes MPI (once per process, with the highest thread level it offers) and opens the rank. */
+    static synchronized OpenMpiTransport open(String[] args) {
+        if (instance != null && !instance.closed) {
+            throw new CohortException(ErrorClass.SESSION, instance.rank, "openmpi: this process already has an open "
+                    + "session; close it before calling Cohort.init again");
+        }
+        if (instance != null || finalized) {
+            throw new CohortException(ErrorClass.SESSION, -1, "openmpi: this process already had a session; Open MPI "
+                    + "cannot be initialized twice in one process (keep one session open for the whole program)");
+        }
+        try {
+            int provided = MPI.InitThread(args == null ? new String[0] : args.clone(), requestedThreadLevel());
+            threadLevelName = threadLevelName(provided);
+            instance = new OpenMpiTransport(provided);
+            instance.installExitHandling(Thread.currentThread());
+            return instance;
+        } catch (MPIException e) {
+            throw new CohortException(ErrorClass.INTERN, -1, "openmpi: MPI initialization failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The thread level to ask for: MPI_THREAD_MULTIPLE, the highest, unless
+     * {@code -Dcohort.openmpi.threadLevel=serialized} (every MPI call of this transport is made under
+     * its lock, so SERIALIZED suffices for Cohort and spares Open MPI's internal locking).
+     */
+    private static int requestedThreadLevel() {
+        String s = System.getProperty("cohort.openmpi.threadLevel", "multiple").trim().toLowerCase(java.util.Locale.ROOT);
+        switch (s) {
+            case "serialized": return MPI.THREAD_SERIALIZED;
+            case "funneled": return MPI.THREAD_FUNNELED;
+            case "single": return MPI.THREAD_SINGLE;
+            default: return MPI.THREAD_MULTIPLE;
+        }
+    }
+
+    /** The thread level MPI granted, e.g. MPI_THREAD_MULTIPLE; null before MPI is initialized. */
+    static synchronized String threadLevel() {
+        return threadLevelName;
+    }
+
+    private static String threadLevelName(int level) {
+        if (level == MPI.THREAD_MULTIPLE) return "MPI_THREAD_MULTIPLE";
+        if (level == MPI.THREAD_SERIALIZED) return "MPI_THREAD_SERIALIZED";
+        if (level == MPI.THREAD_FUNNELED) return "MPI_THREAD_FUNNELED";
+        return "MPI_THREAD_SINGLE";
+    }
+
+    // ---------------------------------------------------------------- identity
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public String name() {
+        return "openmpi";
+    }
+
+    @Override
+    public int tagUpperBound() {
+        return tagUpperBound;
+    }
+
+    @Override
+    public String processorName() {
+        return processorName;
+    }
+
+    // ---------------------------------------------------------------- communicators
+
+    /** The MPI communicator of a context id. */
+    Intracomm mpiComm(int context) {
+        Intracomm[] a = comms;
+        Intracomm c = context >= 0 && context < a.length ? a[context] : null;
+        if (c == null) {
+            throw new CohortException(ErrorClass.COMM, rank, "openmpi: no MPI communicator for context " + context
+                    + " on rank " + rank + " (freed, or created without the transport being told)");
+        }
+        return c;
+    }
+
+    private synchronized void put(int context, Intracomm c) {
+        Intracomm[] a = comms;
+        if (context >= a.length) a = java.util.Arrays.copyOf(a, Math.max(a.length * 2, context + 1));
+        else a = a.clone();
+        a[context] = c;
+        comms = a;
+    }
+
+    /**
+     * Makes the MPI communicator of a new Cohort communicator: MPI_Comm_create_group over the world
+     * group restricted to its members (collective over the members only, as commCreated is called),
+     * ranks in the same order, plus a duplicate for its collective context (context + 1), where Open
+     * MPI's collectives and Cohort's portable collectives run.
+     */
+    @Override
+    public void commCreated(Comm comm) {
+        int ctx = comm.contextId();
+        try {
+            Intracomm m, coll;
+            if (threadMultiple) {
+                m = createGroup(comm, ctx);
+                coll = m.dup();
+            } else {
+                synchronized (lock) {
+                    m = createGroup(comm, ctx);
+                    coll = m.dup();
+                }
+            }
+            m.setErrhandler(MPI.ERRORS_RETURN);
+            coll.setErrhandler(MPI.ERRORS_RETURN);
+            put(ctx, m);
+            put(ctx + 1, coll);
+        } catch (MPIException e) {
+            throw mpiError(comm, "creating the MPI communicator", e);
+        }
+    }
+
+    private Intracomm createGroup(Comm comm, int ctx) throws MPIException {
+        mpi.Group g = worldGroup.incl(comm.worldRanks());
+        try {
+            return MPI.COMM_WORLD.createGroup(g, ctx & 0x7fff);
+        } finally {
+            g.free();
+        }
+    }
+
+    @Override
+    public void commFreed(Comm comm) {
+        int ctx = comm.contextId();
+        Intracomm[] a = comms;
+        synchronized (lock) {
+            for (int c = ctx; c <= ctx + 1 && c < a.length; c++) {
+                if (a[c] == null) continue;
+                try {
+                    a[c].free();
+                } catch (MPIException ignored) {
+                    // freeing is best effort: the communicator is unusable from Cohort either way
+                }
+            }
+        }
+        synchronized (this) {
+            Intracomm[] b = comms.clone();
+            for (int c = ctx; c <= ctx + 1 && c < b.length; c++) b[c] = null;
+            comms = b;
+        }
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    CohortException mpiError(Comm comm, String what, MPIException e) {
+        ErrorClass c = ErrorClass.INTERN;
+        int cls = e.getErrorClass();
+        if (cls == MPI.ERR_TRUNCATE) c = ErrorClass.TRUNCATE;
+        else if (cls == MPI.ERR_RANK) c = ErrorClass.RANK;
+        else if (cls == MPI.ERR_TAG) c = ErrorClass.TAG;
+        else if (cls == MPI.ERR_COUNT) c = ErrorClass.COUNT;
+        else if (cls == MPI.ERR_COMM) c = ErrorClass.COMM;
+        else if (cls == MPI.ERR_ROOT) c = ErrorClass.ROOT;
+        else if (cls == MPI.ERR_OP) c = ErrorClass.OP;
+        else if (cls == MPI.ERR_TYPE) c = ErrorClass.TYPE;
+        String where = comm == null ? "rank " + rank : "rank " + comm.rank() + ": " + what + " on " + comm.name();
+        return new CohortException(c, rank, where + ": Open MPI error: " + e.getMessage(), e);
+    }
+
+    // ---------------------------------------------------------------- sends
+
+    private static int mpiTag(int tag, ElementType t) {
+        return (tag << TYPE_BITS) | t.ordinal();
+    }
+
+    /** The direct buffer a send or receive uses without staging, or null when it must be staged. */
+    private static ByteBuffer directView(Object buf, int offset, int count) {
+        if (!(buf instanceof ByteBuffer)) return null;
+        ByteBuffer b = (ByteBuffer) buf;
+        if (!b.isDirect()) return null;
+        return offset == 0 ? b : Staging.whole(b).slice(offset, count);
+    }
+
+    @Override
+    public Request isend(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
+                         boolean sync) {
+        MpiOp op = new MpiOp(this, false).arm(comm, sync ? "issend" : "isend", true, sync, buf, type, offset, count, dest,
+                tag, context);
+        startSend(op);
+        return op;
+    }
+
+    @Override
+    public PersistentRequest sendInit(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag,
+                                      int context, boolean sync) {
+        return new MpiOp(this, true).arm(comm, sync ? "ssendInit" : "sendInit", true, sync, buf, type, offset, count,
+                dest, tag, context);
+    }
+
+    @Override
+    public void send(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
+                     boolean sync) {
+        int bytes = count * type.size();
+        if (sync || bytes > EAGER_BYTES) {
+            MpiOp op = new MpiOp(this, false).arm(comm, sync ? "ssend" : type == ElementType.OBJECT ? "sendObject" : "send",
+                    true, sync, buf, type, offset, count, dest, tag, context);
+            startSend(op);
+            op.waitFor();
+            return;
+        }
+        checkAlive();
+        Intracomm c = mpiComm(context);
+        ByteBuffer direct = directView(buf, offset, count);
+        Staging s = null;
+        if (direct == null) {
+            s = pool.take(bytes);
+            s.copyIn(buf, type, offset, count);
+        }
+        try {
+            synchronized (lock) {
+                c.send(direct != null ? direct : s.bytes, bytes, MPI.BYTE, comm.commRankOf(dest), mpiTag(tag, type));
+            }
+        } catch (MPIException e) {
+            throw mpiError(comm, type == ElementType.OBJECT ? "sendObject" : "send", e);
+        } finally {
+            pool.give(s);
+        }
+    }
+
+    /** Posts a send: stages the data (unless it is a direct buffer) and starts MPI_Isend / MPI_Issend. */
+    void startSend(MpiOp op) {
+        checkAlive();
+        Intracomm c = mpiComm(op.context);
+        int bytes = op.count * op.type.size();
+        ByteBuffer data = directView(op.buf, op.offset, op.count);
+        if (data == null) {
+            Staging s = pool.take(bytes);
+            s.copyIn(op.buf, op.type, op.offset, op.count);
+            op.staging = s;
+            data = s.bytes;
+        }
+        int dest = op.comm.commRankOf(op.peer);
+        int t = mpiTag(op.tag, op.type);
+        try {
+            synchronized (lock) {
+                op.mpiRequest = op.sync ? c.isSend(data, bytes, MPI.BYTE, dest, t) : c.iSend(data, bytes, MPI.BYTE, dest, t);
+                sending.add(op);
+            }
+        } catch (MPIException e) {
+            pool.give(op.staging);
+            op.staging = null;
+            op.fail(mpiError(op.comm, op.op, e));
+        }
+    }
+
+    /** Tests a started send; completes it (and returns its staging buffer) once MPI has. */
+    void pollSend(MpiOp op) {
+        boolean done;
+        CohortException err = null;
+        synchronized (lock) {
+            mpi.Request r = op.mpiRequest;
+            if (r == null) return;
+            try {
+                done = r.test();
+            } catch (MPIException e) {
+                done = true;
+                err = mpiError(op.comm, op.op, e);
+            }
+            if (done) {
+                op.mpiRequest = null;   // MPI freed it: never test it again
+                sending.remove(op);
+            }
+        }
+        if (!done) return;
+        pool.give(op.staging);
+        op.staging = null;
+        if (err != null) op.fail(err);
+        else op.completeSend();
+    }
+
+    // ---------------------------------------------------------------- receives
+
+    @Override
+    public Request irecv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                         int context) {
+        MpiOp op = new MpiOp(this, false).arm(comm, buf == null ? "irecvObject" : "irecv", false, false, buf, type,
+                offset, count, source, tag, context);
+        startRecv(op);
+        return op;
+    }
+
+    @Override
+    public PersistentRequest recvInit(Comm comm, Object buf, ElementType type, int offset, int count, int source,
+                                      int tag, int context) {
+        return new MpiOp(this, true).arm(comm, "recvInit", false, false, buf, type, offset, count, source, tag, context);
+    }
+
+    @Override
+    public Status recv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                       int context) {
+        MpiOp op = blockingRecv.get();
+        if (op == null || !op.isComplete() && op.comm != null) op = new MpiOp(this, false);
+        op.arm(comm, "recv", false, false, buf, type, offset, count, source, tag, context);
+        startRecv(op);
+        try {
+            Status st = op.await();
+            blockingRecv.set(op);
+            return st;
+        } catch (CohortException e) {
+            if (!op.isComplete()) op.cancel();
+            if (op.isComplete()) blockingRecv.set(op);
+            throw e;
+        }
+    }
+
+    void startRecv(MpiOp op) {
+        checkAlive();
+        mpiComm(op.context);
+        synchronized (lock) {
+            pending.add(op);
+            matchLocked();
+        }
+    }
+
+    /** Matches posted receives against arrived messages, in posting order. */
+    void matchPending() {
+        synchronized (lock) {
+            matchLocked();
+        }
+    }
+
+    private void matchLocked() {
+        for (int i = 0; i < pending.size(); ) {
+            if (tryMatch(pending.get(i))) pending.remove(i);
+            else i++;
+        }
+    }
+
+    /** Probes for a message for {@code r} and receives it or fails {@code r}; true when r is done. Holds lock. */
+    private boolean tryMatch(MpiOp r) {
+        Intracomm[] a = comms;
+        Intracomm c = r.context < a.length ? a[r.context] : null;
+        if (c == null) {
+            r.fail(new CohortException(ErrorClass.COMM, rank, "rank " + r.comm.rank() + ": " + r.describe()
+                    + ": the communicator was freed while the receive was pending"));
+            return true;
+        }
+        int src = r.peer == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : r.comm.commRankOf(r.peer);
+        try {
+            mpi.Status st;
+            ElementType msgType;
+            if (r.tag == Comm.ANY_TAG) {
+                st = c.iProbe(src, MPI.ANY_TAG);
+                if (st == null) return false;
+                msgType = TYPES[st.getTag() & ((1 << TYPE_BITS) - 1)];
+            } else {
+                st = c.iProbe(src, mpiTag(r.tag, r.type));
+                msgType = r.type;
+                if (st == null) {
+                    int p = ++r.polls;
+                    if (p != 64 && (p & 1023) != 0) return false;
+                    // now and then: is a message of another type waiting where this receive looks?
+                    for (ElementType u : TYPES) {
+                        if (u == r.type) continue;
+                        st = c.iProbe(src, mpiTag(r.tag, u));
+                        if (st != null) {
+                            msgType = u;
+                            break;
+                        }
+                    }
+                    if (st == null) return false;
+                }
+            }
+            int bytes = StatusBytes.count(st);
+            int msgTag = st.getTag() >>> TYPE_BITS;
+            int msgSource = st.getSource();
+            int n = bytes / msgType.size();
+            CohortException e = mismatch(r, msgType, n, msgSource, msgTag);
+            if (e != null) {
+                r.fail(e);
+                return true;
+            }
+            receive(r, c, bytes, n, msgType, msgSource, st.getTag());
+        } catch (MPIException e) {
+            r.fail(mpiError(r.comm, r.op, e));
+        }
+        return true;
+    }
+
+    /** Receives the message a probe found (it is there, so MPI_Recv does not wait for a sender). Holds lock. */
+    private void receive(MpiOp r, Intracomm c, int bytes, int n, ElementType msgType, int mpiSource, int mpiTag)
+            throws MPIException {
+        ByteBuffer direct = r.buf == null ? null : directView(r.buf, r.offset, r.count);
+        Staging s = direct == null ? pool.take(bytes) : null;
+        try {
+            c.recv(direct != null ? direct : s.bytes, bytes, MPI.BYTE, mpiSource, mpiTag);
+            Object payload = null;
+            if (r.buf == null) {
+                byte[] b = new byte[bytes];
+                s.copyOut(0, b, ElementType.BYTE, 0, bytes);
+                payload = b;
+            } else if (s != null) {
+                s.copyOut(0, r.buf, r.type, r.offset, n);
+            }
+            r.completeReceive(r.comm.worldRankOf(mpiSource), mpiTag >>> TYPE_BITS, n, msgType, payload);
+        } finally {
+            pool.give(s);
+        }
+    }
+
+    /** Why a message cannot go into a receive, or null when it fits (the same rules as the local transport). */
+    private CohortException mismatch(MpiOp recv, ElementType msgType, int msgCount, int msgSource, int msgTag) {
+        Comm c = recv.comm;
+        String where = "rank " + c.rank() + ": " + recv.describe() + ": ";
+        String msg = "the message from rank " + msgSource + " with tag " + msgTag;
+        if (recv.type == ElementType.OBJECT) {
+            if (msgType != ElementType.OBJECT) {
+                return new CohortException(ErrorClass.TYPE, rank, where + msg + " holds " + msgCount + " " + msgType
+                        + " (a buffer message); receive it with a " + msgType.name().toLowerCase() + " buffer. The message was not consumed");
+            }
+            return null;
+        }
+        if (msgType == ElementType.OBJECT) {
+            return new CohortException(ErrorClass.TYPE, rank, where + msg
+                    + " is an object message; receive it with recvObject. The message was not consumed");
+        }
+        if (msgType != recv.type) {
+            return new CohortException(ErrorClass.TYPE, rank, where + msg + " holds " + msgCount + " " + msgType
+                    + " but the receive buffer holds " + recv.type + ". The message was not consumed");
+        }
+        if (msgCount > recv.count) {
+            return new CohortException(ErrorClass.TRUNCATE, rank, where + msg + " holds " + msgCount + " " + msgType
+                    + ", more than the " + recv.count + " the receive allows. The message was not consumed");
+        }
+        return null;
+    }
+
+    boolean cancel(MpiOp op) {
+        if (op.isSend) return false;   // Open MPI cannot reliably cancel a send
+        synchronized (lock) {
+            if (!pending.remove(op)) return false;
+        }
+        op.completeCancelled();
+        return true;
+    }
+
+    // ---------------------------------------------------------------- probe
+
+    @Override
+    public Status iprobe(Comm comm, int source, int tag, int context) {
+        checkAlive();
+        Intracomm c = mpiComm(context);
+        int src = source == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : comm.commRankOf(source);
+        try {
+            mpi.Status st = null;
+            ElementType type = null;
+            synchronized (lock) {
+                if (tag == Comm.ANY_TAG) {
+                    st = c.iProbe(src, MPI.ANY_TAG);
+                    if (st != null) type = TYPES[st.getTag() & ((1 << TYPE_BITS) - 1)];
+                } else {
+                    for (ElementType u : TYPES) {
+                        st = c.iProbe(src, mpiTag(tag, u));
+                        if (st != null) {
+                            type = u;
+                            break;
+                        }
+                    }
+                }
+                if (st == null) return null;
+                return new Status(st.getSource(), st.getTag() >>> TYPE_BITS, StatusBytes.count(st) / type.size(), type, false);
+            }
+        } catch (MPIException e) {
+            throw mpiError(comm, "iprobe", e);
+        }
+    }
+
+    @Override
+    public Status probe(Comm comm, int source, int tag, int context) {
+        ProbeRequest p = new ProbeRequest(this, comm, source, tag, context);
+        p.await();
+        return p.found;
+    }
+
+    /** A blocking probe as a request, so that it waits with Cohort's idle strategy. */
+    private static final class ProbeRequest extends Request {
+        private final OpenMpiTransport t;
+        private final Comm comm;
+        private final int source, tag, context;
+        Status found;
+
+        ProbeRequest(OpenMpiTransport t, Comm comm, int source, int tag, int context) {
+            super(ACTIVE);
+            this.t = t;
+            this.comm = comm;
+            this.source = source;
+            this.tag = tag;
+            this.context = context;
+        }
+
+        @Override
+        protected boolean poll() {
+            if (isComplete()) return true;
+            Status s = t.iprobe(comm, source, tag, context);
+            if (s == null) {
+                t.progressOthers();
+                return false;
+            }
+            found = s;
+            complete();
+            return true;
+        }
+
+        @Override
+        protected Comm comm() {
+            return comm;
+        }
+
+        @Override
+        protected ProgressEngine engine() {
+            return t;
+        }
+
+        @Override
+        public String describe() {
+            return "probe(source=" + (source == Comm.ANY_SOURCE ? "ANY_SOURCE" : String.valueOf(comm.commRankOf(source)))
+                    + ", tag=" + (tag == Comm.ANY_TAG ? "ANY_TAG" : String.valueOf(tag)) + ", comm=" + comm.name() + ")";
+        }
+
+        @Override
+        protected boolean doCancel() {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- progress engine
+
+    @Override
+    public ProgressEngine engine() {
+        return this;
+    }
+
+    @Override
+    public <T> T capability(Class<T> type) {
+        if (type == CollectiveEngineProvider.class) return type.cast(collectives);
+        return null;
+    }
+
+    private static final Request[] NONE = new Request[0];
+    private volatile Request[] polled = NONE;
+
+    @Override
+    public void progress() {
+        matchPending();
+        progressOthers();
+    }
+
+    /** Advances the requests registered with addProgress (nonblocking collectives). */
+    void progressOthers() {
+        Request[] p = polled;
+        for (Request r : p) r.advance();
+    }
+
+    @Override
+    public synchronized void addProgress(Request r) {
+        Request[] p = polled;
+        Request[] q = java.util.Arrays.copyOf(p, p.length + 1);
+        q[p.length] = r;
+        polled = q;
+    }
+
+    @Override
+    public synchronized void removeProgress(Request r) {
+        Request[] p = polled;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] == r) {
+                Request[] q = new Request[p.length - 1];
+                System.arraycopy(p, 0, q, 0, i);
+                System.arraycopy(p, i + 1, q, i, p.length - i - 1);
+                polled = q;
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void checkAlive() {
+        if (closed) {
+            throw new CohortException(ErrorClass.SESSION, rank, "rank " + rank + ": the openmpi session was closed");
+        }
+    }
+
+    @Override
+    public void parking(Request[] requests, int count, boolean all) {
+    }
+
+    @Override
+    public void unparked() {
+    }
+
+    @Override
+    public long parkNanos() {
+        return 50_000L;   // nothing unparks a waiter here: poll again soon
+    }
+
+    /** Ends the whole job: MPI_Abort on the world. Prints nothing (the caller reported the cause). */
+    @Override
+    public void abort(Throwable cause) {
+        try {
+            MPI.COMM_WORLD.abort(1);
+        } catch (MPIException | RuntimeException e) {
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /**
+     * Ends this rank's use of the transport. MPI_Finalize waits for every rank, so when another thread
+     * may call MPI it is left to a shutdown hook: a main that throws out of try-with-resources closes
+     * its session first, and finalizing right there would wait forever for ranks that wait for it.
+     * The exception then reaches the uncaught-exception handler, which ends the job with MPI_Abort.
+     */
+    @Override
+    public void close() {
+        synchronized (OpenMpiTransport.class) {
+            if (closed) return;
+            closed = true;
+        }
+        if (progressThread == null) finalizeMpi();
+    }
+
+    private static void finalizeMpi() {
+        synchronized (OpenMpiTransport.class) {
+            if (finalized) return;
+            finalized = true;
+            try {
+                MPI.Finalize();
+            } catch (MPIException e) {
+                System.err.println("cohort: MPI_Finalize failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * At JVM exit: MPI_Finalize (unless the job is being aborted). When the thread that opened the
+     * session dies of an uncaught exception (a plain main that throws, without cohort's RankMain):
+     * print it as Java would, then MPI_Abort, so the other ranks do not wait for this one forever.
+     */
+    private void installExitHandling(Thread opener) {
+        if (progressThread != null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                synchronized (lock) {
+                    closed = true;
+                    finalizeMpi();
+                }
+            }, "cohort-openmpi-finalize"));
+        }
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (previous != null) {
+                previous.uncaughtException(thread, e);
+            } else {
+                System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+                e.printStackTrace();
+            }
+            if (thread == opener) {
+                System.out.flush();
+                System.err.flush();
+                abort(e);
+            }
+        });
+    }
+}

@@ -1,0 +1,106 @@
+package dev.cohort.transport.openmpi;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * The Open MPI transport under a real mpirun: the whole conformance suite on 2 and 4 ranks, the
+ * samples, and how a job ends when a rank throws or is killed. Each job has a hard timeout after
+ * which every process of it is killed by PID and the test fails saying it hung.
+ */
+class MpirunIntegrationTest {
+    private static final Duration CONFORMANCE_TIMEOUT = Duration.ofSeconds(Long.getLong("cohort.it.timeoutSeconds", 900));
+
+    @BeforeAll
+    static void needsMpirun() {
+        assumeThat(MpirunProcess.mpirun()).as("mpirun on PATH (apt-get install openmpi-bin)").isNotNull();
+        assumeThat(new OpenMpiTransportProvider().unavailabilityCause()).as("the openmpi transport can be loaded").isNull();
+    }
+
+    private static MpirunProcess.Result run(int np, Duration timeout, String... mainAndArgs) throws Exception {
+        return MpirunProcess.start(MpirunProcess.command(np, List.of(), mainAndArgs)).await(timeout);
+    }
+
+    private static void conformance(int np) throws Exception {
+        MpirunProcess.Result r = run(np, CONFORMANCE_TIMEOUT, "dev.cohort.conformance.ConformanceMain", "--timeout=120");
+        assertThat(r.timedOut()).as("conformance on %d ranks hung: %s", np, r.describe()).isFalse();
+        assertThat(r.exitCode()).as("conformance on %d ranks: %s", np, r.describe()).isZero();
+        assertThat(r.output()).as(r.describe()).contains("(transport openmpi)").contains(" 0 failed");
+        System.out.println("conformance on " + np + " ranks: " + summary(r.output()) + " in " + r.took().toSeconds() + " s");
+    }
+
+    private static String summary(String output) {
+        Matcher m = Pattern.compile("(?m)^conformance: .*$").matcher(output);
+        return m.find() ? m.group() : "(no summary)";
+    }
+
+    @Test
+    void conformanceSuiteOnTwoRanks() throws Exception {
+        conformance(2);
+    }
+
+    @Test
+    void conformanceSuiteOnFourRanks() throws Exception {
+        conformance(4);
+    }
+
+    @Test
+    void helloSampleOnFourRanks() throws Exception {
+        MpirunProcess.Result r = run(4, Duration.ofSeconds(120), "dev.cohort.samples.Hello");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        for (int rank = 0; rank < 4; rank++) {
+            assertThat(r.output()).as(r.describe()).containsPattern("Hello, World! I am process " + rank + " of 4 on .+\\.");
+        }
+    }
+
+    @Test
+    void reportsVersionThreadLevelAndTagBound() throws Exception {
+        MpirunProcess.Result r = run(2, Duration.ofSeconds(120), "dev.cohort.transport.openmpi.apps.ProviderInfo");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.output()).as(r.describe()).contains("rank 0 of 2 on openmpi: Open MPI v").contains("thread level MPI_THREAD_");
+        System.out.println(r.output().lines().filter(l -> l.startsWith("rank 0")).findFirst().orElse(""));
+    }
+
+    /** Without Cohort's RankMain the exception ends its rank, and mpirun then ends the job (non-zero). */
+    @Test
+    void uncaughtExceptionInPlainMainEndsTheJob() throws Exception {
+        MpirunProcess.Result r = run(2, Duration.ofSeconds(60), "dev.cohort.transport.openmpi.apps.ThrowOnRankOne");
+        assertThat(r.timedOut()).as(r.describe()).isFalse();
+        assertThat(r.exitCode()).as(r.describe()).isNotZero();
+        assertThat(r.output()).as(r.describe()).contains("boom on rank one");
+    }
+
+    /** A rank killed by a signal ends the job within 10 s with a non-zero status (mpirun does it). */
+    @Test
+    void rankKilledBySignalEndsTheJobWithinTenSeconds() throws Exception {
+        MpirunProcess job = MpirunProcess.start(MpirunProcess.command(2, List.of(), "dev.cohort.transport.openmpi.apps.KillMe"));
+        long pid = -1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Pattern p = Pattern.compile("(?m)^pid 1 (\\d+)$");
+        while (pid < 0 && System.nanoTime() < deadline && job.process().isAlive()) {
+            Matcher m = p.matcher(job.output());
+            if (m.find()) pid = Long.parseLong(m.group(1));
+            else Thread.sleep(100);
+        }
+        if (pid < 0) {
+            MpirunProcess.Result r = job.await(Duration.ZERO);
+            throw new AssertionError("rank 1 never printed its pid: " + r.describe());
+        }
+        long killed = System.nanoTime();
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        MpirunProcess.Result r = job.await(Duration.ofSeconds(30));
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+        assertThat(r.timedOut()).as(r.describe()).isFalse();
+        assertThat(r.exitCode()).as(r.describe()).isNotZero();
+        assertThat(took).as("ms from the kill to the end of the job").isLessThan(10_000);
+    }
+}
