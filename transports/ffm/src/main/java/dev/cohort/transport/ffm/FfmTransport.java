@@ -1,0 +1,860 @@
+package dev.cohort.transport.ffm;
+
+import dev.cohort.CohortException;
+import dev.cohort.Comm;
+import dev.cohort.ElementType;
+import dev.cohort.ErrorClass;
+import dev.cohort.PersistentRequest;
+import dev.cohort.Request;
+import dev.cohort.Status;
+import dev.cohort.spi.CollectiveEngineProvider;
+import dev.cohort.spi.ProgressEngine;
+import dev.cohort.spi.Transport;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
+
+/**
+ * One process's rank over a C MPI library through java.lang.foreign.
+ *
+ * <p><b>Matching.</b> Cohort's receive rules (a receive of the wrong element type fails with TYPE, one
+ * that is too small with TRUNCATE, and neither consumes the message) are stricter than MPI's, so
+ * matching happens here: the element type travels in the low 4 bits of the MPI tag, messages are
+ * taken out of MPI's queue with MPI_Improbe (a matched probe: envelope and size, no data) in arrival
+ * order, and a message moves into its buffer with MPI_Mrecv only once a receive that fits has been
+ * found. Probed messages that no receive wants yet wait in a per-communicator queue.
+ *
+ * <p><b>Buffers.</b> Blocking sends and every MPI_Mrecv pass Java arrays to MPI directly (critical
+ * downcalls with heap access: no copy). A nonblocking send copies its data into a pooled native block
+ * first, so the array may move (GC) or change after the call; the block goes back to the pool when
+ * MPI_Test reports completion. Receives are completed by whichever thread polls, with MPI_Mrecv into
+ * the array itself.
+ *
+ * <p><b>Threads.</b> MPI is initialized with MPI_THREAD_SERIALIZED; every MPI call and the matching
+ * state are guarded by one lock. No call that can wait for another rank indefinitely is made under
+ * it, except the blocking standard send, and only while no receive of this rank is waiting to be
+ * matched (otherwise it becomes a nonblocking send plus polling, so sendrecv cannot deadlock).
+ */
+final class FfmTransport implements Transport, ProgressEngine {
+    private static final ElementType[] TYPES = ElementType.values();
+    private static final int TYPE_BITS = 4;
+    /** Native block header of a staged send: the MPI_Request handle and an MPI_Status. */
+    private static final long HEADER = 64;
+
+    private final Object lock = new Object();
+    private final int rank;
+    private final int size;
+    private final int tagUb;
+    private final String processorName;
+    private final Arena arena = Arena.ofShared();
+    // scratch for calls under the lock
+    private final MemorySegment flag, handle, status, status2;
+    private final StagingPool pool = new StagingPool();
+
+    private Ctx[] ctxs = new Ctx[16];
+    private final ArrayList<FfmOp> pendingSends = new ArrayList<>();
+    private int postedReceives;
+    private volatile boolean closed;
+    /** Bumped by every progress call; the background poller acts only when nobody else polled. */
+    private volatile int polls;
+    private final Thread poller;
+
+    /** One Cohort context: its MPI communicator, and messages probed but not yet received. */
+    static final class Ctx {
+        final int id;
+        final long comm;
+        /** World rank of each rank of the MPI communicator; null for the world (identity). */
+        final int[] worldRanks;
+        final int[] commRanks;
+        final ArrayDeque<Msg> unexpected = new ArrayDeque<>();
+        final ArrayList<FfmOp> posted = new ArrayList<>();
+
+        Ctx(int id, long comm, int[] worldRanks, int worldSize) {
+            this.id = id;
+            this.comm = comm;
+            this.worldRanks = worldRanks;
+            if (worldRanks == null) {
+                commRanks = null;
+            } else {
+                commRanks = new int[worldSize];
+                Arrays.fill(commRanks, -1);
+                for (int i = 0; i < worldRanks.length; i++) commRanks[worldRanks[i]] = i;
+            }
+        }
+
+        int toWorld(int commRank) {
+            return worldRanks == null ? commRank : worldRanks[commRank];
+        }
+
+        int toComm(int worldRank) {
+            return commRanks == null ? worldRank : commRanks[worldRank];
+        }
+    }
+
+    /** A probed message: its envelope and MPI_Message handle. */
+    static final class Msg {
+        int source; // world rank
+        int tag;
+        ElementType type;
+        long bytes;
+        long message;
+    }
+
+    FfmTransport() {
+        flag = arena.allocate(16);
+        handle = arena.allocate(16);
+        status = arena.allocate(64);
+        status2 = arena.allocate(64);
+        try {
+            MemorySegment provided = arena.allocate(ValueLayout.JAVA_INT);
+            int already = call1(Mpi.INITIALIZED, flag) == 0 ? flag.get(ValueLayout.JAVA_INT, 0) : 0;
+            if (already == 0) {
+                check((int) Mpi.INIT_THREAD.invokeExact(MemorySegment.NULL, MemorySegment.NULL, 2, provided), "MPI_Init_thread");
+            }
+            check((int) Mpi.COMM_SET_ERRHANDLER.invokeExact(Mpi.COMM_WORLD, Mpi.ABI.errorsReturn()), "MPI_Comm_set_errhandler");
+            check((int) Mpi.COMM_RANK.invokeExact(Mpi.COMM_WORLD, flag), "MPI_Comm_rank");
+            rank = flag.get(ValueLayout.JAVA_INT, 0);
+            check((int) Mpi.COMM_SIZE.invokeExact(Mpi.COMM_WORLD, flag), "MPI_Comm_size");
+            size = flag.get(ValueLayout.JAVA_INT, 0);
+            check((int) Mpi.COMM_GET_ATTR.invokeExact(Mpi.COMM_WORLD, Mpi.ABI.tagUbKeyval(), handle, flag), "MPI_Comm_get_attr(MPI_TAG_UB)");
+            int ub = 32767;
+            if (flag.get(ValueLayout.JAVA_INT, 0) != 0) {
+                MemorySegment p = handle.get(ValueLayout.ADDRESS, 0).reinterpret(4);
+                ub = p.get(ValueLayout.JAVA_INT, 0);
+            }
+            tagUb = ub >>> TYPE_BITS;
+            MemorySegment name = arena.allocate(1024);
+            check((int) Mpi.PROCESSOR_NAME.invokeExact(name, flag), "MPI_Get_processor_name");
+            processorName = name.getString(0);
+            ctxs[0] = new Ctx(0, dup(Mpi.COMM_WORLD), null, size);
+            ctxs[1] = new Ctx(1, dup(Mpi.COMM_WORLD), null, size);
+            poller = new Thread(this::pollInBackground, "cohort-ffm-progress-" + rank);
+            poller.setDaemon(true);
+            poller.start();
+            watchForFailure(Thread.currentThread());
+            Runtime.getRuntime().addShutdownHook(new Thread(this::finalizeMpi, "cohort-ffm-finalize"));
+        } catch (CohortException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new CohortException(ErrorClass.SESSION, -1, "ffm: starting MPI failed: " + t, t);
+        }
+    }
+
+    private static int call1(java.lang.invoke.MethodHandle h, MemorySegment a) throws Throwable {
+        return (int) h.invokeExact(a);
+    }
+
+    private long dup(long comm) throws Throwable {
+        check((int) Mpi.COMM_DUP.invokeExact(comm, handle), "MPI_Comm_dup");
+        long c = Mpi.ABI.readHandle(handle);
+        check((int) Mpi.COMM_SET_ERRHANDLER.invokeExact(c, Mpi.ABI.errorsReturn()), "MPI_Comm_set_errhandler");
+        return c;
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /** Throws a CohortException with MPI's own error string when {@code rc} is not MPI_SUCCESS. */
+    void check(int rc, String what) {
+        if (rc != 0) throw mpiError(rc, what);
+    }
+
+    CohortException mpiError(int rc, String what) {
+        return new CohortException(ErrorClass.INTERN, rank, "rank " + rank + ": " + what + " failed: " + errorString(rc)
+                + " (MPI error " + rc + ")");
+    }
+
+    static String errorString(int rc) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(1024);
+            MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
+            int r = (int) Mpi.ERROR_STRING.invokeExact(rc, buf, len);
+            return r == 0 ? buf.getString(0) : "unknown error";
+        } catch (Throwable t) {
+            return "unknown error";
+        }
+    }
+
+    private static CohortException internal(Throwable t) {
+        if (t instanceof CohortException) return (CohortException) t;
+        if (t instanceof RuntimeException) throw (RuntimeException) t;
+        if (t instanceof Error) throw (Error) t;
+        return new CohortException(ErrorClass.INTERN, -1, "ffm: " + t, t);
+    }
+
+    // ---------------------------------------------------------------- basics
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public String name() {
+        return "ffm";
+    }
+
+    @Override
+    public int tagUpperBound() {
+        return tagUb;
+    }
+
+    @Override
+    public String processorName() {
+        return processorName;
+    }
+
+    Ctx ctx(int context) {
+        Ctx[] c = ctxs;
+        Ctx x = context < c.length ? c[context] : null;
+        if (x == null) throw new CohortException(ErrorClass.COMM, rank, "rank " + rank + ": ffm: no MPI communicator for context " + context);
+        return x;
+    }
+
+    /** The MPI communicator of a Cohort communicator's collective context (for native collectives). */
+    long collComm(Comm comm) {
+        return ctx(comm.contextId() + 1).comm;
+    }
+
+    Object lock() {
+        return lock;
+    }
+
+    // ---------------------------------------------------------------- communicators
+
+    @Override
+    public void commCreated(Comm comm) {
+        synchronized (lock) {
+            try {
+                int[] members = comm.worldRanks();
+                MemorySegment group = arena.allocate(16), newGroup = arena.allocate(16);
+                check((int) Mpi.COMM_GROUP.invokeExact(ctxs[0].comm, group), "MPI_Comm_group");
+                MemorySegment ranks = arena.allocate((long) members.length * 4 + 4);
+                MemorySegment.copy(members, 0, ranks, ValueLayout.JAVA_INT, 0, members.length);
+                check((int) Mpi.GROUP_INCL.invokeExact(Mpi.ABI.readHandle(group), members.length, ranks, newGroup), "MPI_Group_incl");
+                int tag = comm.contextId() & 0x7fff;
+                check((int) Mpi.COMM_CREATE_GROUP.invokeExact(ctxs[0].comm, Mpi.ABI.readHandle(newGroup), tag, handle),
+                        "MPI_Comm_create_group");
+                long c = Mpi.ABI.readHandle(handle);
+                check((int) Mpi.COMM_SET_ERRHANDLER.invokeExact(c, Mpi.ABI.errorsReturn()), "MPI_Comm_set_errhandler");
+                check((int) Mpi.GROUP_FREE.invokeExact(group), "MPI_Group_free");
+                check((int) Mpi.GROUP_FREE.invokeExact(newGroup), "MPI_Group_free");
+                long cc = dup(c);
+                int id = comm.contextId();
+                if (id + 1 >= ctxs.length) ctxs = Arrays.copyOf(ctxs, Math.max(ctxs.length * 2, id + 2));
+                ctxs[id] = new Ctx(id, c, members, size);
+                ctxs[id + 1] = new Ctx(id + 1, cc, members, size);
+            } catch (Throwable t) {
+                throw internal(t);
+            }
+        }
+    }
+
+    @Override
+    public void commFreed(Comm comm) {
+        synchronized (lock) {
+            int id = comm.contextId();
+            for (int k = id; k <= id + 1 && k < ctxs.length; k++) {
+                Ctx c = ctxs[k];
+                if (c == null) continue;
+                ctxs[k] = null;
+                try {
+                    Mpi.ABI.writeHandle(handle, c.comm);
+                    int rc = (int) Mpi.COMM_FREE.invokeExact(handle);
+                    check(rc, "MPI_Comm_free");
+                } catch (Throwable t) {
+                    throw internal(t);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- buffers
+
+    /** A memory segment over {@code count} elements of {@code buf} from {@code offset} (boolean[] gives a byte copy). */
+    static MemorySegment segment(Object buf, ElementType t, int offset, int count) {
+        long off = (long) offset * t.size(), len = (long) count * t.size();
+        MemorySegment s;
+        if (buf instanceof double[] a) s = MemorySegment.ofArray(a);
+        else if (buf instanceof byte[] a) s = MemorySegment.ofArray(a);
+        else if (buf instanceof int[] a) s = MemorySegment.ofArray(a);
+        else if (buf instanceof long[] a) s = MemorySegment.ofArray(a);
+        else if (buf instanceof float[] a) s = MemorySegment.ofArray(a);
+        else if (buf instanceof short[] a) s = MemorySegment.ofArray(a);
+        else if (buf instanceof char[] a) s = MemorySegment.ofArray(a);
+        else if (buf instanceof ByteBuffer b) s = MemorySegment.ofBuffer(b.duplicate().clear());
+        else if (buf instanceof boolean[] a) {
+            byte[] copy = new byte[count];
+            for (int i = 0; i < count; i++) copy[i] = a[offset + i] ? (byte) 1 : 0;
+            return MemorySegment.ofArray(copy);
+        } else throw new IllegalArgumentException("not a buffer: " + buf);
+        return s.asSlice(off, len);
+    }
+
+    static void copyBackBooleans(MemorySegment bytes, boolean[] a, int offset, int count) {
+        for (int i = 0; i < count; i++) a[offset + i] = bytes.get(ValueLayout.JAVA_BYTE, i) != 0;
+    }
+
+    // ---------------------------------------------------------------- sends
+
+    @Override
+    public Request isend(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
+                         boolean sync) {
+        FfmOp op = new FfmOp(this, false).arm(comm, sync ? "issend" : type == ElementType.OBJECT ? "isendObject" : "isend",
+                true, sync, buf, type, offset, count, dest, tag, context);
+        startSend(op);
+        return op;
+    }
+
+    @Override
+    public PersistentRequest sendInit(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag,
+                                      int context, boolean sync) {
+        return new FfmOp(this, true).arm(comm, sync ? "ssendInit" : "sendInit", true, sync, buf, type, offset, count,
+                dest, tag, context);
+    }
+
+    @Override
+    public void send(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
+                     boolean sync) {
+        if (!sync) {
+            synchronized (lock) {
+                if (postedReceives == 0) {
+                    checkOpen();
+                    Ctx c = ctx(context);
+                    MemorySegment seg = segment(buf, type, offset, count);
+                    int rc;
+                    try {
+                        rc = (int) Mpi.SEND.invokeExact(seg, (int) seg.byteSize(), Mpi.BYTE, c.toComm(dest),
+                                (tag << TYPE_BITS) | type.ordinal(), c.comm);
+                    } catch (Throwable t) {
+                        throw internal(t);
+                    }
+                    if (rc != 0) throw mpiError(rc, "rank " + comm.rank() + ": send(dest=" + comm.commRankOf(dest) + ", tag=" + tag + ") MPI_Send");
+                    return;
+                }
+            }
+        }
+        FfmOp op = new FfmOp(this, false).arm(comm, sync ? "ssend" : type == ElementType.OBJECT ? "sendObject" : "send",
+                true, sync, buf, type, offset, count, dest, tag, context);
+        startSend(op);
+        op.waitFor();
+    }
+
+    /** Stages the data into a pooled native block and starts MPI_Isend / MPI_Issend. */
+    void startSend(FfmOp op) {
+        synchronized (lock) {
+            checkOpen();
+            Ctx c = ctx(op.context);
+            long bytes = (long) op.count * op.type.size();
+            MemorySegment block = pool.take(HEADER + bytes);
+            MemorySegment data = block.asSlice(HEADER, bytes);
+            if (bytes > 0) MemorySegment.copy(segment(op.buf, op.type, op.offset, op.count), 0, data, 0, bytes);
+            int rc;
+            try {
+                int mpiTag = (op.tag << TYPE_BITS) | op.type.ordinal();
+                rc = op.sync ? (int) Mpi.ISSEND.invokeExact(data, (int) bytes, Mpi.BYTE, c.toComm(op.peer), mpiTag, c.comm, block)
+                        : (int) Mpi.ISEND.invokeExact(data, (int) bytes, Mpi.BYTE, c.toComm(op.peer), mpiTag, c.comm, block);
+            } catch (Throwable t) {
+                pool.give(block);
+                throw internal(t);
+            }
+            if (rc != 0) {
+                pool.give(block);
+                throw mpiError(rc, op.describe() + " MPI_Isend");
+            }
+            op.staging = block;
+            if (op.type == ElementType.OBJECT) op.buf = null; // handed over, already copied
+            pendingSends.add(op);
+            testSend(op);
+        }
+    }
+
+    /** MPI_Test of a staged send (under the lock); completes it and frees its block when done. */
+    private boolean testSend(FfmOp op) {
+        MemorySegment block = op.staging;
+        int rc;
+        try {
+            rc = (int) Mpi.TEST.invokeExact(block, flag, block.asSlice(16, 48));
+        } catch (Throwable t) {
+            throw internal(t);
+        }
+        if (rc != 0) {
+            op.staging = null;
+            pendingSends.remove(op);
+            op.fail(mpiError(rc, op.describe() + " MPI_Test"));
+            return true;
+        }
+        if (flag.get(ValueLayout.JAVA_INT, 0) == 0) return false;
+        op.staging = null;
+        pool.give(block);
+        pendingSends.remove(op);
+        op.completeSend();
+        return true;
+    }
+
+    // ---------------------------------------------------------------- receives
+
+    @Override
+    public Request irecv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                         int context) {
+        FfmOp op = new FfmOp(this, false).arm(comm, buf == null ? "irecvObject" : "irecv", false, false, buf, type,
+                offset, count, source, tag, context);
+        startRecv(op);
+        return op;
+    }
+
+    @Override
+    public PersistentRequest recvInit(Comm comm, Object buf, ElementType type, int offset, int count, int source,
+                                      int tag, int context) {
+        return new FfmOp(this, true).arm(comm, "recvInit", false, false, buf, type, offset, count, source, tag, context);
+    }
+
+    @Override
+    public Status recv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                       int context) {
+        Status s = recvDirect(comm, buf, type, offset, count, source, tag, context);
+        if (s != null) return s;
+        FfmOp op = new FfmOp(this, false).arm(comm, "recv", false, false, buf, type, offset, count, source, tag, context);
+        startRecv(op);
+        return op.await();
+    }
+
+    /**
+     * The blocking receive's fast path, while nothing else waits on the context and nothing is queued
+     * there: probe MPI for the source's next message and receive it straight into the buffer, polling
+     * with the usual idle strategy (spin, yield, short parks). Returns null to fall back to the general
+     * path (a posted receive or a queued message appeared, or the message does not fit: the general
+     * path then reports the error and leaves the message queued).
+     */
+    private Status recvDirect(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                              int context) {
+        if (type == ElementType.OBJECT || buf instanceof boolean[]) return null;
+        int iteration = 0;
+        long yieldUntil = 0;
+        while (true) {
+            synchronized (lock) {
+                checkOpen();
+                Ctx c = ctx(context);
+                if (!c.posted.isEmpty() || !c.unexpected.isEmpty()) return null;
+                int rc;
+                try {
+                    rc = (int) Mpi.IMPROBE.invokeExact(source == Comm.ANY_SOURCE ? Mpi.ANY_SOURCE : c.toComm(source), Mpi.ANY_TAG,
+                            c.comm, flag, handle, status);
+                } catch (Throwable t) {
+                    throw internal(t);
+                }
+                check(rc, "MPI_Improbe");
+                if (flag.get(ValueLayout.JAVA_INT, 0) != 0) {
+                    int mpiTag = status.get(ValueLayout.JAVA_INT, Mpi.STATUS_TAG);
+                    int msgTag = mpiTag >>> TYPE_BITS;
+                    ElementType msgType = TYPES[mpiTag & ((1 << TYPE_BITS) - 1)];
+                    long bytes = Mpi.ABI.statusBytes(status);
+                    int src = c.toWorld(status.get(ValueLayout.JAVA_INT, Mpi.STATUS_SOURCE));
+                    int n = (int) (bytes / msgType.size());
+                    if ((tag != Comm.ANY_TAG && tag != msgTag) || msgType != type || n > count) {
+                        Msg m = new Msg();
+                        m.message = Mpi.ABI.readHandle(handle);
+                        m.source = src;
+                        m.tag = msgTag;
+                        m.type = msgType;
+                        m.bytes = bytes;
+                        c.unexpected.add(m);
+                        return null;
+                    }
+                    MemorySegment seg = segment(buf, type, offset, n);
+                    try {
+                        rc = (int) Mpi.MRECV.invokeExact(seg, (int) bytes, Mpi.BYTE, handle, status2);
+                    } catch (Throwable t) {
+                        throw internal(t);
+                    }
+                    if (rc != 0) throw mpiError(rc, "rank " + comm.rank() + ": recv(source=" + comm.commRankOf(src) + ", tag=" + msgTag + ") MPI_Mrecv");
+                    if (!pendingSends.isEmpty()) pollSends();
+                    return new Status(comm.commRankOf(src), msgTag, n, msgType, false);
+                }
+                if ((iteration & 63) == 63) pollSends();
+            }
+            if ((iteration & 63) == 63) progressPolled();
+            iteration++;
+            if (iteration < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                long now = System.nanoTime();
+                if (yieldUntil == 0) yieldUntil = now + YIELD_NANOS;
+                if (now - yieldUntil < 0) Thread.yield();
+                else java.util.concurrent.locks.LockSupport.parkNanos(parkNanos());
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new CohortException(ErrorClass.INTERRUPTED, rank, "rank " + comm.rank() + ": interrupted in recv(source="
+                            + (source == Comm.ANY_SOURCE ? "ANY_SOURCE" : String.valueOf(comm.commRankOf(source))) + ", tag=" + tag
+                            + ", comm=" + comm.name() + ")");
+                }
+            }
+        }
+    }
+
+    private static final int SPINS = Integer.getInteger("cohort.idle.spins", 512);
+    private static final long YIELD_NANOS = 1000L * Integer.getInteger("cohort.idle.yieldMicros", 2000);
+
+    /** Takes the first queued message the receive accepts, or probes MPI for one; else posts the receive. */
+    void startRecv(FfmOp op) {
+        synchronized (lock) {
+            checkOpen();
+            Ctx c = ctx(op.context);
+            for (Iterator<Msg> it = c.unexpected.iterator(); it.hasNext(); ) {
+                Msg m = it.next();
+                if (!op.accepts(m.source, m.tag)) continue;
+                CohortException e = mismatch(m, op);
+                if (e != null) {
+                    op.fail(e);
+                    return;
+                }
+                it.remove();
+                deliver(c, m, op);
+                return;
+            }
+            op.posted = true;
+            c.posted.add(op);
+            postedReceives++;
+            pull(c);
+        }
+    }
+
+    /**
+     * Probes MPI for messages on a context (under the lock) and hands each to the first posted receive
+     * that accepts it, or queues it. Stops when MPI has nothing more or nothing is posted.
+     */
+    private void pull(Ctx c) {
+        while (!c.posted.isEmpty()) {
+            Msg m = probeOne(c);
+            if (m == null) return;
+            offer(c, m);
+        }
+    }
+
+    /** One MPI_Improbe(ANY_SOURCE, ANY_TAG) on the context; null when nothing is there. */
+    private Msg probeOne(Ctx c) {
+        int rc;
+        try {
+            rc = (int) Mpi.IMPROBE.invokeExact(Mpi.ANY_SOURCE, Mpi.ANY_TAG, c.comm, flag, handle, status);
+        } catch (Throwable t) {
+            throw internal(t);
+        }
+        check(rc, "MPI_Improbe");
+        if (flag.get(ValueLayout.JAVA_INT, 0) == 0) return null;
+        Msg m = new Msg();
+        m.message = Mpi.ABI.readHandle(handle);
+        m.source = c.toWorld(status.get(ValueLayout.JAVA_INT, Mpi.STATUS_SOURCE));
+        int mpiTag = status.get(ValueLayout.JAVA_INT, Mpi.STATUS_TAG);
+        m.tag = mpiTag >>> TYPE_BITS;
+        m.type = TYPES[mpiTag & ((1 << TYPE_BITS) - 1)];
+        m.bytes = Mpi.ABI.statusBytes(status);
+        return m;
+    }
+
+    /** Gives a probed message to the first posted receive that accepts it; receives it does not fit fail. */
+    private void offer(Ctx c, Msg m) {
+        for (int i = 0; i < c.posted.size(); i++) {
+            FfmOp op = c.posted.get(i);
+            if (!op.accepts(m.source, m.tag)) continue;
+            c.posted.remove(i);
+            op.posted = false;
+            postedReceives--;
+            CohortException e = mismatch(m, op);
+            if (e != null) {
+                op.fail(e);
+                i--;
+                continue;
+            }
+            deliver(c, m, op);
+            return;
+        }
+        c.unexpected.add(m);
+    }
+
+    /** MPI_Mrecv of a matched message straight into the receive's buffer (under the lock). */
+    private void deliver(Ctx c, Msg m, FfmOp op) {
+        int n = (int) (m.bytes / m.type.size());
+        Object payload = null;
+        MemorySegment seg;
+        if (op.type == ElementType.OBJECT) {
+            byte[] bytes = new byte[(int) m.bytes];
+            payload = bytes;
+            seg = MemorySegment.ofArray(bytes);
+        } else {
+            seg = segment(op.buf, op.type, op.offset, n);
+        }
+        int rc;
+        try {
+            Mpi.ABI.writeHandle(handle, m.message);
+            rc = (int) Mpi.MRECV.invokeExact(seg, (int) m.bytes, Mpi.BYTE, handle, status2);
+        } catch (Throwable t) {
+            throw internal(t);
+        }
+        if (rc != 0) {
+            op.fail(mpiError(rc, op.describe() + " MPI_Mrecv"));
+            return;
+        }
+        if (op.buf instanceof boolean[] a) copyBackBooleans(seg, a, op.offset, n);
+        op.completeReceive(m.source, m.tag, n, m.type, payload);
+    }
+
+    /** Why a message cannot go into a receive, or null when it fits. */
+    private static CohortException mismatch(Msg m, FfmOp recv) {
+        int msgCount = (int) (m.bytes / m.type.size());
+        if (m.type == recv.type && (m.type == ElementType.OBJECT || msgCount <= recv.count)) return null;
+        Comm c = recv.comm;
+        int me = recv.owner.rank;
+        String where = "rank " + c.commRankOf(me) + ": " + recv.describe() + ": ";
+        String msg = "the message from rank " + c.commRankOf(m.source) + " with tag " + m.tag;
+        if (recv.type == ElementType.OBJECT) {
+            return new CohortException(ErrorClass.TYPE, me, where + msg + " holds " + msgCount + " " + m.type
+                    + " (a buffer message); receive it with a " + m.type.name().toLowerCase(Locale.ROOT)
+                    + " buffer. The message was not consumed");
+        }
+        if (m.type == ElementType.OBJECT) {
+            return new CohortException(ErrorClass.TYPE, me, where + msg
+                    + " is an object message; receive it with recvObject. The message was not consumed");
+        }
+        if (m.type != recv.type) {
+            return new CohortException(ErrorClass.TYPE, me, where + msg + " holds " + msgCount + " " + m.type
+                    + " but the receive buffer holds " + recv.type + ". The message was not consumed");
+        }
+        return new CohortException(ErrorClass.TRUNCATE, me, where + msg + " holds " + msgCount + " " + m.type
+                + ", more than the " + recv.count + " the receive allows. The message was not consumed");
+    }
+
+    boolean cancel(FfmOp op) {
+        if (op.isSend) return false;
+        synchronized (lock) {
+            if (!op.posted) return false;
+            Ctx c = ctx(op.context);
+            c.posted.remove(op);
+            op.posted = false;
+            postedReceives--;
+        }
+        op.completeCancelled();
+        return true;
+    }
+
+    // ---------------------------------------------------------------- probe
+
+    @Override
+    public Status iprobe(Comm comm, int source, int tag, int context) {
+        synchronized (lock) {
+            checkOpen();
+            Ctx c = ctx(context);
+            Msg found = find(c, source, tag);
+            while (found == null) {
+                Msg m = probeOne(c);
+                if (m == null) break;
+                offer(c, m);
+                found = find(c, source, tag);
+            }
+            pollSends();
+            if (found == null) return null;
+            return new Status(comm.commRankOf(found.source), found.tag, (int) (found.bytes / found.type.size()), found.type, false);
+        }
+    }
+
+    private static Msg find(Ctx c, int source, int tag) {
+        for (Msg m : c.unexpected) {
+            if ((source == Comm.ANY_SOURCE || source == m.source) && (tag == Comm.ANY_TAG || tag == m.tag)) return m;
+        }
+        return null;
+    }
+
+    @Override
+    public Status probe(Comm comm, int source, int tag, int context) {
+        int spins = 0;
+        while (true) {
+            Status s = iprobe(comm, source, tag, context);
+            if (s != null) return s;
+            progressPolled();
+            if (++spins < 1000) Thread.onSpinWait();
+            else if (spins < 5000) Thread.yield();
+            else java.util.concurrent.locks.LockSupport.parkNanos(parkNanos());
+        }
+    }
+
+    // ---------------------------------------------------------------- progress engine
+
+    @Override
+    public ProgressEngine engine() {
+        return this;
+    }
+
+    private static final Request[] NONE = new Request[0];
+    private volatile Request[] polled = NONE;
+
+    /**
+     * Completion happens when somebody polls. While operations are pending and no thread of the rank
+     * polls (a thread blocked in CompletableFuture.get, a rank busy computing), this thread does, every
+     * half millisecond, so futures complete and peers' synchronous sends are matched. With nothing
+     * pending it looks only every 5 ms.
+     */
+    private void pollInBackground() {
+        while (!closed) {
+            int before = polls;
+            boolean work = postedReceives > 0 || !pendingSends.isEmpty() || polled.length > 0;
+            java.util.concurrent.locks.LockSupport.parkNanos(work ? 500_000L : 5_000_000L);
+            if (closed) return;
+            if (polls == before && (postedReceives > 0 || !pendingSends.isEmpty() || polled.length > 0)) {
+                try {
+                    progress();
+                } catch (RuntimeException e) {
+                    // the owner of the failing operation sees the error when it polls
+                }
+            }
+        }
+    }
+
+    @Override
+    public void progress() {
+        if (closed) return;
+        polls++;
+        synchronized (lock) {
+            if (closed) return;
+            if (postedReceives > 0) {
+                Ctx[] cs = ctxs;
+                for (Ctx c : cs) if (c != null && !c.posted.isEmpty()) pull(c);
+            }
+            pollSends();
+        }
+        progressPolled();
+    }
+
+    private void pollSends() {
+        for (int i = pendingSends.size() - 1; i >= 0; i--) {
+            if (i < pendingSends.size()) testSend(pendingSends.get(i));
+        }
+    }
+
+    private void progressPolled() {
+        Request[] p = polled;
+        for (Request r : p) r.advance();
+    }
+
+    @Override
+    public synchronized void addProgress(Request r) {
+        Request[] p = polled;
+        Request[] q = Arrays.copyOf(p, p.length + 1);
+        q[p.length] = r;
+        polled = q;
+    }
+
+    @Override
+    public synchronized void removeProgress(Request r) {
+        Request[] p = polled;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] == r) {
+                Request[] q = new Request[p.length - 1];
+                System.arraycopy(p, 0, q, 0, i);
+                System.arraycopy(p, i + 1, q, i, p.length - i - 1);
+                polled = q;
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void checkAlive() {
+        if (closed) throw new CohortException(ErrorClass.SESSION, rank, "rank " + rank + ": the ffm transport was closed");
+    }
+
+    private void checkOpen() {
+        checkAlive();
+    }
+
+    @Override
+    public void parking(Request[] requests, int count, boolean all) {
+    }
+
+    @Override
+    public void unparked() {
+    }
+
+    /** Nothing unparks a waiter here (completion happens when someone polls), so parks are short. */
+    @Override
+    public long parkNanos() {
+        return 100_000L;
+    }
+
+    @Override
+    public <T> T capability(Class<T> type) {
+        if (type == CollectiveEngineProvider.class) return type.cast((CollectiveEngineProvider) (comm, channel) -> new FfmCollectives(this, comm, channel));
+        return null;
+    }
+
+    /**
+     * A rank whose main thread dies of an exception ends the job at once with its cause, instead of
+     * reaching MPI_Finalize (where it would wait for ranks that wait for it). Other handlers the
+     * application installed are kept.
+     */
+    private void watchForFailure(Thread main) {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((th, e) -> {
+            if (previous != null) previous.uncaughtException(th, e);
+            else {
+                System.err.print("Exception in thread \"" + th.getName() + "\" ");
+                e.printStackTrace();
+            }
+            if (th == main) abort(e);
+        });
+    }
+
+    private volatile boolean aborted;
+
+    /** Ends the whole job: prints the cause once and calls MPI_Abort. */
+    @Override
+    public void abort(Throwable cause) {
+        aborted = true;
+        System.err.println("cohort: rank " + rank + " failed, aborting the MPI job: " + cause);
+        System.err.flush();
+        try {
+            int rc = (int) Mpi.ABORT.invokeExact(Mpi.COMM_WORLD, 1);
+        } catch (Throwable t) {
+            // MPI_Abort does not return; if it does, end this process at least
+        }
+        Runtime.getRuntime().halt(1);
+    }
+
+    /**
+     * Ends this rank's use of the transport: waits (up to 10 s) for staged sends so that peers get
+     * their messages, then refuses further calls. MPI_Finalize itself runs when the JVM exits (a
+     * shutdown hook), so that a rank failing after close still aborts the job instead of waiting in
+     * MPI_Finalize for ranks that wait for it.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) return;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!pendingSends.isEmpty() && System.nanoTime() < deadline) pollSends();
+            closed = true;
+            java.util.concurrent.locks.LockSupport.unpark(poller);
+        }
+    }
+
+    private void finalizeMpi() {
+        if (aborted) return;
+        synchronized (lock) {
+            closed = true;
+            try {
+                int rc = (int) Mpi.FINALIZE.invokeExact();
+            } catch (Throwable t) {
+                // exiting anyway
+            }
+        }
+    }
+}
