@@ -386,21 +386,36 @@ public final class Compare {
         List<String> javaCmd = List.of(javaExe(), "-cp", cp, BENCH_MAIN);
         for (List<String> args : cohortArgs("local")) runCohort(local, concat(javaCmd, args));
 
-        Set<String> seen = new TreeSet<>();
+        // A native transport is run when this JVM or `bin/cohort info` finds it available: info may
+        // run on another JDK (ffm needs 22+), and cohort run picks the JDK a transport needs.
         Path script = cohortScript();
+        Map<String, String> here = new java.util.TreeMap<>();
         for (TransportProvider p : providers) {
-            String name = p.name();
-            if (name.equals("local")) continue;
-            seen.add(name);
+            if (p.name().equals("local")) continue;
+            try {
+                here.put(p.name(), p.isAvailable() ? null : "not available: " + p.unavailabilityCause());
+            } catch (RuntimeException | LinkageError e) {
+                here.put(p.name(), "failed to say whether it is available: " + e);
+            }
+        }
+        Map<String, String> info = script != null ? cohortInfo(script) : Map.of();
+        Set<String> names = new TreeSet<>(NATIVE_TRANSPORTS);
+        names.addAll(here.keySet());
+        names.addAll(info.keySet());
+        for (String name : names) {
             SystemResult s = new SystemResult("cohort-" + name, "Cohort " + name, true);
             out.add(s);
-            try {
-                if (!p.isAvailable()) {
-                    s.missing("transport not available: " + p.unavailabilityCause());
-                    continue;
+            boolean availableHere = here.containsKey(name) && here.get(name) == null;
+            String infoLine = info.get(name);
+            boolean availableInInfo = infoLine != null && infoLine.startsWith("available");
+            if (!availableHere && !availableInInfo) {
+                String why = infoLine != null ? "bin/cohort info: " + infoLine
+                        : here.containsKey(name) ? here.get(name)
+                        : "no provider on the class path (transports/" + name + " is not part of this build)";
+                if (infoLine != null && here.get(name) != null && !infoLine.equals(here.get(name))) {
+                    why += "; in this JVM (Java " + System.getProperty("java.version") + "): " + here.get(name);
                 }
-            } catch (RuntimeException | LinkageError e) {
-                s.missing("transport failed to say whether it is available: " + e);
+                s.missing(why);
                 continue;
             }
             if (script == null) {
@@ -410,12 +425,6 @@ public final class Compare {
             for (List<String> args : cohortArgs(name)) {
                 runCohort(s, concat(List.of(script.toString(), "run", "-np", "2", "--transport", name, BENCH_MAIN), args));
             }
-        }
-        for (String name : NATIVE_TRANSPORTS) {
-            if (seen.contains(name)) continue;
-            SystemResult s = new SystemResult("cohort-" + name, "Cohort " + name, true);
-            s.missing("no provider on the class path (transports/" + name + " is not part of this build)");
-            out.add(s);
         }
         return out;
     }
@@ -453,6 +462,40 @@ public final class Compare {
         });
         String p = r.problem(shortened(cmd), null);
         if (p != null) s.problem(p);
+    }
+
+    /**
+     * The transports `bin/cohort info` lists, each with the rest of its line ("available, ..." or
+     * "not available: why"); empty when info cannot be run.
+     */
+    private Map<String, String> cohortInfo(Path script) {
+        Map<String, String> env = new HashMap<>();
+        env.put("COHORT_NO_BUILD", "1");
+        ExternalRun.Result r = runLogged(List.of(script.toString(), "info"), null, env, line -> { });
+        return parseInfo(r.lines);
+    }
+
+    /** "  NAME     available, ..." lines between "Transports:" and the next heading. */
+    static Map<String, String> parseInfo(List<String> lines) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        boolean in = false;
+        for (String line : lines) {
+            if (line.startsWith("Transports:")) {
+                in = true;
+                continue;
+            }
+            if (!line.startsWith(" ")) {
+                in = false;
+                continue;
+            }
+            if (!in) continue;
+            String t = line.trim();
+            int sp = t.indexOf(' ');
+            if (sp <= 0) continue;
+            out.put(t.substring(0, sp), t.substring(sp).trim());
+        }
+        out.remove("local");
+        return out;
     }
 
     /** The class path of this JVM, plus the launcher's application class path when it started us. */

@@ -125,6 +125,20 @@ class CompareReportTest {
     }
 
     @Test
+    void readsTheTransportsOfCohortInfo() {
+        java.util.Map<String, String> t = Compare.parseInfo(List.of(
+                "Cohort 0.1.0-SNAPSHOT",
+                "Java 25.0.3 (Eclipse Adoptium, OpenJDK 64-Bit Server VM) at /jdk",
+                "Transports:",
+                "  local    available, in-JVM threads",
+                "  openmpi  not available: libmpi_java cannot be loaded",
+                "  ffm      available, Open MPI 4.1.4",
+                "MPI launchers on PATH:",
+                "  mpirun   /usr/bin/mpirun"));
+        assertEquals(java.util.Map.of("openmpi", "not available: libmpi_java cannot be loaded", "ffm", "available, Open MPI 4.1.4"), t);
+    }
+
+    @Test
     void ratiosKeepTwoSignificantFigures() {
         assertEquals("144", CompareReport.ratioText(144.4));
         assertEquals("27.4", CompareReport.ratioText(27.41));
