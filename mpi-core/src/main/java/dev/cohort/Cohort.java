@@ -76,7 +76,7 @@ public final class Cohort implements AutoCloseable {
         }
         TransportProvider p = selectProvider(options.transport());
         Transport t = p.open(args, options);
-        return new Cohort(t, options, args, contextLoader(), true);
+        return new Cohort(t, options, t.applicationArgs(args), contextLoader(), true);
     }
 
     private static ClassLoader contextLoader() {

@@ -29,12 +29,20 @@ final class ClasspathCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** The launcher JVM's class path and the bundled applications, as absolute paths, without duplicates. */
+    /**
+     * The launcher JVM's class path and the bundled applications, as absolute paths, without duplicates;
+     * then MPJ Express's mpj.jar when an MPJ_HOME is known (-Dcohort.mpj.home, which bin/cohort sets).
+     */
     static String runtimeAndBundled() {
         List<String> parts = new ArrayList<>();
         for (String s : new String[]{System.getProperty("java.class.path"), System.getProperty(AppClassPath.BUNDLED_PROPERTY)}) {
             if (s == null) continue;
             for (Path p : AppClassPath.parse(s, AppClassPath.cwd())) parts.add(p.toString());
+        }
+        String mpjHome = System.getProperty(MpjJobRunner.HOME_PROPERTY);
+        if (mpjHome != null && !mpjHome.isBlank()) {
+            Path mpjJar = java.nio.file.Paths.get(mpjHome, "lib", "mpj.jar");
+            if (java.nio.file.Files.isRegularFile(mpjJar)) parts.add(mpjJar.toAbsolutePath().toString());
         }
         return AppClassPath.join(List.of(String.join(File.pathSeparator, parts)));
     }

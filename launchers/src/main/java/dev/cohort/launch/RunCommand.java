@@ -53,7 +53,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--transport", paramLabel = "NAME",
             description = "auto, local, openmpi, mpj or ffm (default: -Dcohort.transport, else $COHORT_TRANSPORT, "
                     + "else auto, which picks local unless a native launcher started this process). "
-                    + "local and openmpi (through mpirun, one process per rank) can be started.")
+                    + "local, openmpi (through mpirun, one process per rank), mpj (through MPJ Express's starter) "
+                    + "and, with bin/cohort on JDK 22+, ffm can be started.")
     private String transport;
 
     @Option(names = "--jvm-opt", paramLabel = "OPT",
@@ -125,6 +126,11 @@ final class RunCommand implements Callable<Integer> {
         }
         err.flush();
 
+        if (chosen.equals("mpj")) {
+            if (tagOutput) err.println("cohort run: warning: --tag-output is not supported with --transport mpj yet");
+            err.flush();
+            return new MpjJobRunner(np, main, cp, programArgs.toArray(new String[0])).run(err);
+        }
         CohortOptions options = CohortOptions.builder().transport("local").build();
         return new LocalJobRunner(np, main, cp, programArgs.toArray(new String[0]), tagOutput, options).run(err);
     }
@@ -133,13 +139,26 @@ final class RunCommand implements Callable<Integer> {
     static final Set<String> PROCESS_TRANSPORTS = Set.of("openmpi");
 
     /**
-     * Accepts what can be started now (local, and openmpi through mpirun) and returns the provider's
+     * Accepts what can be started now (local, openmpi through mpirun, mpj through MPJ Express's
+     * starter) and returns the provider's
      * name; anything else is a UsageException saying why not.
      */
     static String checkTransport(String requested) {
         String name = requested.trim().toLowerCase(Locale.ROOT);
         if (!name.equals("auto") && !name.equals("local") && !NATIVE_TRANSPORTS.contains(name)) {
             throw new UsageException("unknown transport '" + requested + "'; choose auto, local, openmpi, mpj or ffm");
+        }
+        if (name.equals("mpj")) {
+            // The launcher JVM need not load MPJ itself: its starter runs the ranks. It needs the provider
+            // (the transports/mpj module, part of the build when MPJ Express is installed) and MPJ_HOME.
+            boolean present = false;
+            for (TransportProvider p : Cohort.providers()) present |= p.name().equals("mpj");
+            if (!present) {
+                throw new UsageException("transport mpj is not available: no provider for it is on the class path"
+                        + " (its module, transports/mpj, is built when MPJ Express is installed: see bin/lib/mpj.sh)");
+            }
+            MpjJobRunner.home();
+            return name;
         }
         TransportProvider p;
         try {
@@ -152,7 +171,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (PROCESS_TRANSPORTS.contains(p.name()) && !name.equals("auto")) return p.name();
         if (!p.name().equals("local")) {
-            throw new UsageException("transport " + p.name() + " is not available: cohort run starts only local and openmpi jobs so far"
+            throw new UsageException("transport " + p.name() + " is not available: cohort run starts only local, openmpi and mpj jobs so far"
                     + (name.equals("auto") ? " (auto chose " + p.name() + " because this process was started by its launcher;"
                     + " use --transport local)" : "; start the program under its own launcher (mpirun) instead"));
         }

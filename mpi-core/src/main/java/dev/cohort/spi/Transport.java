@@ -90,6 +90,16 @@ public interface Transport extends AutoCloseable {
     default void commFreed(Comm comm) {
     }
 
+    /**
+     * The program's own arguments: {@code given} (what main received) less any the launcher added for
+     * itself. MPJ Express, for example, puts its rank, size or configuration, and device in front of
+     * the program's arguments; its transport returns what MPI.Init left over. Called once, by
+     * {@code Cohort.init}, right after the transport was opened with the same arguments.
+     */
+    default String[] applicationArgs(String[] given) {
+        return given;
+    }
+
     /** An optional capability (shared memory, native collectives), or null. */
     default <T> T capability(Class<T> type) {
         return null;

@@ -1,0 +1,756 @@
+package dev.cohort.transport.mpj;
+
+import dev.cohort.CohortException;
+import dev.cohort.Comm;
+import dev.cohort.ElementType;
+import dev.cohort.ErrorClass;
+import dev.cohort.PersistentRequest;
+import dev.cohort.Request;
+import dev.cohort.Status;
+import dev.cohort.spi.ProgressEngine;
+import dev.cohort.spi.Transport;
+import mpi.Datatype;
+import mpi.Intracomm;
+import mpi.MPI;
+import mpi.MPIException;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One rank of a job over MPJ Express.
+ *
+ * <p><b>One MPJ communicator, matching here.</b> Every message of every Cohort communicator travels on
+ * one dup of MPJ's COMM_WORLD, with the context id, the element type and a sync flag folded into the
+ * MPJ tag ({@link WireTag}). The transport matches envelopes itself: it takes each arriving message off
+ * MPJ (Iprobe on ANY_SOURCE / ANY_TAG, then a Recv of exactly that message) straight into the first
+ * posted receive that accepts it, or into a queue of unexpected messages that later receives search
+ * first. Why not one MPJ communicator per Cohort communicator: Cohort announces a new communicator
+ * ({@link #commCreated}) only on its members, while MPJ's Create and Split are collective over the
+ * whole parent; and a wildcard-tag receive on one context must not see other contexts' messages, which
+ * MPJ's own matching on a shared communicator cannot express. Matching here also gives Cohort's
+ * semantics where MPJ's differ: a receive of the wrong element type or too small a buffer fails with
+ * TYPE / TRUNCATE and leaves the message for another receive; ssend completes when the receiver's
+ * acknowledgement arrives (a zero-byte ACK message), i.e. once a receive matched it.
+ *
+ * <p>The buffer path costs no copy beyond MPJ's own when the receive is posted before the message
+ * arrives (the usual case for large messages); an unexpected message is copied once more from the
+ * queue. Objects travel as their codec encoding in BYTE messages of kind OBJECT, never as MPI.OBJECT.
+ *
+ * <p><b>Threads.</b> Every MPJ call of the rank happens under one lock, so any thread of the rank may
+ * use the transport. Progress is driven by the threads that wait or test, and, for requests nobody
+ * polls (a CompletableFuture view, a request left to finish in the background), by a daemon thread of
+ * the rank that looks every half millisecond while something is outstanding (MPJ's devices move the
+ * bytes; only the matching needs a thread here).
+ * MPJ's classes are per rank in the multicore device (each rank has a class loader of its own), and so
+ * is everything here: this class has no static state.
+ */
+final class MpjTransport implements Transport, ProgressEngine {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Intracomm wire;
+    private final int rank;
+    private final int size;
+    private final String processorName;
+    private final String[] programArgs;
+    private final String device;
+    private final Datatype[] datatypes = new Datatype[ElementType.values().length];
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Posted receives in the order they were posted. */
+    private MpjOp postedHead, postedTail;
+    /** Messages taken off MPJ before a receive wanted them, in arrival order. */
+    private Arrived unexpectedHead, unexpectedTail;
+    /** Sends waiting for MPJ to complete them or for an acknowledgement. */
+    private final ArrayList<MpjOp> sending = new ArrayList<>();
+    /** Acknowledgements on their way out. */
+    private final ArrayList<mpi.Request> acks = new ArrayList<>();
+    /** The live communicator owning each context slot (the world's 0 and 1 are never freed). */
+    private final Comm[] slotOwner = new Comm[WireTag.CONTEXT_SLOTS];
+    private final boolean[] worldSlot = new boolean[WireTag.CONTEXT_SLOTS];
+    private volatile boolean closed;
+    private final Thread progressThread;
+
+    /** A message taken off MPJ that no receive has matched yet. */
+    private static final class Arrived {
+        int source;
+        int slot;
+        int tag;
+        ElementType type;
+        int count;
+        boolean sync;
+        Object data;
+        Arrived next;
+    }
+
+    private MpjTransport(Intracomm wire, String[] programArgs, String device) throws MPIException {
+        this.wire = wire;
+        this.rank = wire.Rank();
+        this.size = wire.Size();
+        this.processorName = MPI.Get_processor_name();
+        this.programArgs = programArgs;
+        this.device = device;
+        datatypes[ElementType.BYTE.ordinal()] = MPI.BYTE;
+        datatypes[ElementType.SHORT.ordinal()] = MPI.SHORT;
+        datatypes[ElementType.INT.ordinal()] = MPI.INT;
+        datatypes[ElementType.LONG.ordinal()] = MPI.LONG;
+        datatypes[ElementType.FLOAT.ordinal()] = MPI.FLOAT;
+        datatypes[ElementType.DOUBLE.ordinal()] = MPI.DOUBLE;
+        datatypes[ElementType.CHAR.ordinal()] = MPI.CHAR;
+        datatypes[ElementType.BOOLEAN.ordinal()] = MPI.BOOLEAN;
+        datatypes[ElementType.OBJECT.ordinal()] = MPI.BYTE;
+        worldSlot[0] = true;
+        worldSlot[1] = true;
+        // Created by the rank's thread, so it is in the rank's thread group (MPJ's multicore device
+        // tells ranks apart by thread group).
+        progressThread = new Thread(this::backgroundProgress, "cohort-mpj-progress-" + rank);
+        progressThread.setDaemon(true);
+        progressThread.start();
+    }
+
+    /** The daemon loop: progress while receives, sends or nonblocking collectives are outstanding. */
+    private void backgroundProgress() {
+        while (!closed) {
+            boolean work = polled.length > 0;
+            if (lock.tryLock()) {
+                try {
+                    if (closed) return;
+                    if (postedHead != null || !sending.isEmpty() || !acks.isEmpty()) {
+                        work = true;
+                        pump();
+                    }
+                } catch (RuntimeException e) {
+                    // the next operation of the rank's own threads reports MPJ's failure
+                } finally {
+                    lock.unlock();
+                }
+            } else {
+                work = true;
+            }
+            if (polled.length > 0) {
+                try {
+                    progress();
+                } catch (RuntimeException e) {
+                    // reported to whoever awaits the collective
+                }
+            }
+            LockSupport.parkNanos(work ? 500_000L : 2_000_000L);
+        }
+    }
+
+    /** MPI.Init with the launcher's arguments, and the transport's own dup of COMM_WORLD. */
+    static MpjTransport open(String[] args) {
+        try {
+            String[] rest = MPI.Init(args);
+            Intracomm wire = (Intracomm) MPI.COMM_WORLD.clone();
+            return new MpjTransport(wire, rest != null ? rest : MpjEnvironment.programArgs(args), MpjEnvironment.device(args));
+        } catch (RuntimeException e) {
+            throw new CohortException(ErrorClass.SESSION, -1, "transport mpj: MPI.Init failed: " + mpjMessage(e), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- identity
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public String name() {
+        return MpjTransportProvider.NAME;
+    }
+
+    @Override
+    public int tagUpperBound() {
+        return WireTag.TAG_UB;
+    }
+
+    @Override
+    public String processorName() {
+        return processorName;
+    }
+
+    @Override
+    public String[] applicationArgs(String[] given) {
+        return programArgs.clone();
+    }
+
+    /** The MPJ device this rank runs on (smpdev for multicore, niodev, hybdev). */
+    String device() {
+        return device;
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    @Override
+    public Request isend(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
+                         boolean sync) {
+        MpjOp op = new MpjOp(this, false).arm(comm, sync ? "issend" : type == ElementType.OBJECT ? "isendObject" : "isend",
+                true, sync, buf, type, offset, count, dest, tag, context);
+        startSend(op);
+        return op;
+    }
+
+    @Override
+    public Request irecv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                         int context) {
+        MpjOp op = new MpjOp(this, false).arm(comm, buf == null ? "irecvObject" : "irecv", false, false, buf, type,
+                offset, count, source, tag, context);
+        startRecv(op);
+        return op;
+    }
+
+    @Override
+    public PersistentRequest sendInit(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag,
+                                      int context, boolean sync) {
+        return new MpjOp(this, true).arm(comm, sync ? "ssendInit" : "sendInit", true, sync, buf, type, offset, count,
+                dest, tag, context);
+    }
+
+    @Override
+    public PersistentRequest recvInit(Comm comm, Object buf, ElementType type, int offset, int count, int source,
+                                      int tag, int context) {
+        return new MpjOp(this, true).arm(comm, "recvInit", false, false, buf, type, offset, count, source, tag, context);
+    }
+
+    @Override
+    public void send(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
+                     boolean sync) {
+        MpjOp op = new MpjOp(this, false).arm(comm, sync ? "ssend" : type == ElementType.OBJECT ? "sendObject" : "send",
+                true, sync, buf, type, offset, count, dest, tag, context);
+        startSend(op);
+        op.waitFor();
+    }
+
+    @Override
+    public Status recv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
+                       int context) {
+        MpjOp op = new MpjOp(this, false).arm(comm, "recv", false, false, buf, type, offset, count, source, tag, context);
+        startRecv(op);
+        try {
+            return op.await();
+        } catch (CohortException e) {
+            if (!op.isComplete()) op.cancel();
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    void startSend(MpjOp op) {
+        checkAlive();
+        lock.lock();
+        try {
+            Object data = op.buf;
+            int off = op.offset;
+            if (data instanceof ByteBuffer) {
+                ByteBuffer bb = (ByteBuffer) data;
+                if (bb.hasArray()) {
+                    data = bb.array();
+                    off = bb.arrayOffset() + op.offset;
+                } else {
+                    byte[] s = new byte[op.count];
+                    window(bb, op.offset).get(s, 0, op.count);
+                    op.staged = s;
+                    data = s;
+                    off = 0;
+                }
+            }
+            int wt = WireTag.data(op.type, op.context, op.tag, op.sync);
+            mpi.Request r = wire.Isend(data, off, op.count, datatypes[op.type.ordinal()], op.peer, wt);
+            op.ackPending = op.sync;
+            op.mpjRequest = r.Test() == null ? r : null;
+            if (op.mpjRequest == null && !op.ackPending) {
+                op.staged = null;
+                op.completeSend();
+            } else {
+                sending.add(op);
+            }
+        } catch (RuntimeException e) {
+            op.fail(error(op, e));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Completes the sends MPJ has finished (and that need no acknowledgement). Lock held. */
+    private void progressSends() throws MPIException {
+        for (int i = sending.size() - 1; i >= 0; i--) {
+            MpjOp op = sending.get(i);
+            if (op.mpjRequest != null && op.mpjRequest.Test() != null) {
+                op.mpjRequest = null;
+                op.staged = null;
+            }
+            if (op.mpjRequest == null && !op.ackPending) {
+                sending.remove(i);
+                op.completeSend();
+            }
+        }
+        for (int i = acks.size() - 1; i >= 0; i--) {
+            if (acks.get(i).Test() != null) acks.remove(i);
+        }
+    }
+
+    /** The receiver of a sync message matched it: the oldest sync send with that envelope is done. Lock held. */
+    private void acknowledged(int source, int slot, int tag) {
+        for (int i = 0; i < sending.size(); i++) {
+            MpjOp op = sending.get(i);
+            if (op.ackPending && op.peer == source && op.tag == tag && WireTag.slot(op.context) == slot) {
+                op.ackPending = false;
+                if (op.mpjRequest == null) {
+                    sending.remove(i);
+                    op.completeSend();
+                }
+                return;
+            }
+        }
+    }
+
+    private void sendAck(int dest, int slot, int tag) throws MPIException {
+        mpi.Request r = wire.Isend(EMPTY, 0, 0, MPI.BYTE, dest, WireTag.ack(slot, tag));
+        if (r.Test() == null) acks.add(r);
+    }
+
+    // ---------------------------------------------------------------- receiving and matching
+
+    void startRecv(MpjOp op) {
+        checkAlive();
+        lock.lock();
+        try {
+            int slot = WireTag.slot(op.context);
+            Arrived prev = null;
+            for (Arrived m = unexpectedHead; m != null; prev = m, m = m.next) {
+                if (!op.accepts(m.source, m.tag, m.slot)) continue;
+                CohortException e = mismatch(m.type, m.count, m.source, m.tag, op);
+                if (e != null) {
+                    op.fail(e);          // the message stays for a receive that fits
+                    return;
+                }
+                if (prev == null) unexpectedHead = m.next;
+                else prev.next = m.next;
+                if (unexpectedTail == m) unexpectedTail = prev;
+                deliverQueued(m, op);
+                if (m.sync) sendAck(m.source, slot, m.tag);
+                return;
+            }
+            if (postedTail == null) postedHead = op;
+            else postedTail.next = op;
+            postedTail = op;
+            pump();
+        } catch (RuntimeException e) {
+            if (!op.isComplete()) {
+                removePosted(op);
+                op.fail(error(op, e));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes every message MPJ has for this rank: into the posted receive it matches, or into the queue.
+     * Returns how many it took. Lock held.
+     *
+     * <p>While nothing here wants a message (no posted receive, no sync send waiting for its
+     * acknowledgement, no probe), messages stay inside MPJ: taking them now would only cost an
+     * allocation and a second copy when their receive comes (for example the reply of a ping-pong,
+     * arriving while its sender still waits for its own send to complete).
+     */
+    private int pump() throws MPIException {
+        return pump(false);
+    }
+
+    private int pump(boolean forProbe) throws MPIException {
+        int taken = 0;
+        if (!sending.isEmpty() || !acks.isEmpty()) progressSends();
+        while (forProbe || postedHead != null || awaitingAck()) {
+            mpi.Status st = wire.Iprobe(MPI.ANY_SOURCE, MPI.ANY_TAG);
+            if (st == null) break;
+            taken++;
+            int source = st.source;
+            int wt = st.tag;
+            int slot = WireTag.contextSlot(wt);
+            int tag = WireTag.tag(wt);
+            if (WireTag.kind(wt) == WireTag.ACK) {
+                wire.Recv(EMPTY, 0, 0, MPI.BYTE, source, wt);
+                acknowledged(source, slot, tag);
+                continue;
+            }
+            ElementType type = WireTag.type(wt);
+            int count = st.Get_count(datatypes[type.ordinal()]);
+            MpjOp target = null;
+            MpjOp prev = null;
+            for (MpjOp op = postedHead; op != null; ) {
+                MpjOp next = op.next;
+                if (op.accepts(source, tag, slot)) {
+                    CohortException e = mismatch(type, count, source, tag, op);
+                    unlinkPosted(op, prev);
+                    if (e == null) {
+                        target = op;
+                        break;
+                    }
+                    op.fail(e);       // the message goes on to the next receive, or the queue
+                } else {
+                    prev = op;
+                }
+                op = next;
+            }
+            if (target != null) {
+                receiveInto(target, source, wt, type, count);
+                if (WireTag.sync(wt)) sendAck(source, slot, tag);
+            } else {
+                Arrived m = new Arrived();
+                m.source = source;
+                m.slot = slot;
+                m.tag = tag;
+                m.type = type;
+                m.count = count;
+                m.sync = WireTag.sync(wt);
+                m.data = type.newArray(count);
+                wire.Recv(m.data, 0, count, datatypes[type.ordinal()], source, wt);
+                if (unexpectedTail == null) unexpectedHead = m;
+                else unexpectedTail.next = m;
+                unexpectedTail = m;
+            }
+        }
+        if (taken > 0 && (!sending.isEmpty() || !acks.isEmpty())) progressSends();
+        return taken;
+    }
+
+    /** Whether a sync send waits for an acknowledgement (which may sit behind other messages). */
+    private boolean awaitingAck() {
+        for (int i = 0; i < sending.size(); i++) if (sending.get(i).ackPending) return true;
+        return false;
+    }
+
+    /** Receives the probed message straight into a matched receive and completes it. */
+    private void receiveInto(MpjOp op, int source, int wt, ElementType type, int count) throws MPIException {
+        Datatype dt = datatypes[type.ordinal()];
+        if (op.buf == null) {                          // an object receive: the encoding is the payload
+            byte[] bytes = new byte[count];
+            wire.Recv(bytes, 0, count, dt, source, wt);
+            op.completeReceive(source, WireTag.tag(wt), count, type, bytes);
+            return;
+        }
+        if (op.buf instanceof ByteBuffer) {
+            ByteBuffer bb = (ByteBuffer) op.buf;
+            if (bb.hasArray()) {
+                wire.Recv(bb.array(), bb.arrayOffset() + op.offset, count, dt, source, wt);
+            } else {
+                byte[] tmp = new byte[count];
+                wire.Recv(tmp, 0, count, dt, source, wt);
+                window(bb, op.offset).put(tmp, 0, count);
+            }
+        } else {
+            wire.Recv(op.buf, op.offset, count, dt, source, wt);
+        }
+        op.completeReceive(source, WireTag.tag(wt), count, type, null);
+    }
+
+    /** Copies a queued message into a receive and completes it. */
+    private static void deliverQueued(Arrived m, MpjOp op) {
+        if (op.buf == null) {
+            op.completeReceive(m.source, m.tag, m.count, m.type, m.data);
+            return;
+        }
+        if (op.buf instanceof ByteBuffer) window((ByteBuffer) op.buf, op.offset).put((byte[]) m.data, 0, m.count);
+        else System.arraycopy(m.data, 0, op.buf, op.offset, m.count);
+        op.completeReceive(m.source, m.tag, m.count, m.type, null);
+    }
+
+    /**
+     * A view of a ByteBuffer positioned at {@code offset}: Cohort's offset and count address the buffer's
+     * whole capacity, whatever its position and limit.
+     */
+    private static ByteBuffer window(ByteBuffer bb, int offset) {
+        ByteBuffer d = bb.duplicate();
+        d.clear();
+        d.position(offset);
+        return d;
+    }
+
+    private void unlinkPosted(MpjOp op, MpjOp prev) {
+        if (prev == null) postedHead = op.next;
+        else prev.next = op.next;
+        if (postedTail == op) postedTail = prev;
+        op.next = null;
+    }
+
+    /** Removes a receive from the posted list; false when it is not there (matched already). Lock held. */
+    private boolean removePosted(MpjOp op) {
+        MpjOp prev = null;
+        for (MpjOp o = postedHead; o != null; prev = o, o = o.next) {
+            if (o == op) {
+                unlinkPosted(op, prev);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Why a message cannot go into a receive, or null when it fits. */
+    private CohortException mismatch(ElementType msgType, int msgCount, int msgSource, int msgTag, MpjOp recv) {
+        Comm c = recv.comm;
+        String where = "rank " + c.rank() + ": " + recv.describe() + ": ";
+        String msg = "the message from rank " + c.commRankOf(msgSource) + " with tag " + msgTag;
+        if (recv.type == ElementType.OBJECT) {
+            if (msgType != ElementType.OBJECT) {
+                return new CohortException(ErrorClass.TYPE, rank, where + msg + " holds " + msgCount + " " + msgType
+                        + " (a buffer message); receive it with a " + msgType.name().toLowerCase() + " buffer. The message was not consumed");
+            }
+            return null;
+        }
+        if (msgType == ElementType.OBJECT) {
+            return new CohortException(ErrorClass.TYPE, rank, where + msg
+                    + " is an object message; receive it with recvObject. The message was not consumed");
+        }
+        if (msgType != recv.type) {
+            return new CohortException(ErrorClass.TYPE, rank, where + msg + " holds " + msgCount + " " + msgType
+                    + " but the receive buffer holds " + recv.type + ". The message was not consumed");
+        }
+        if (msgCount > recv.count) {
+            return new CohortException(ErrorClass.TRUNCATE, rank, where + msg + " holds " + msgCount + " " + msgType
+                    + ", more than the " + recv.count + " the receive allows. The message was not consumed");
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- cancel and probe
+
+    boolean cancel(MpjOp op) {
+        if (op.isSend) return false;   // MPJ cannot take a message back; MPI allows cancel to fail
+        lock.lock();
+        try {
+            if (!removePosted(op)) return false;
+        } finally {
+            lock.unlock();
+        }
+        op.completeCancelled();
+        return true;
+    }
+
+    @Override
+    public Status iprobe(Comm comm, int source, int tag, int context) {
+        checkAlive();
+        int slot = WireTag.slot(context);
+        lock.lock();
+        try {
+            pump(true);
+            for (Arrived m = unexpectedHead; m != null; m = m.next) {
+                if (m.slot == slot && (source == Comm.ANY_SOURCE || source == m.source) && (tag == Comm.ANY_TAG || tag == m.tag)) {
+                    return new Status(comm.commRankOf(m.source), m.tag, m.count, m.type, false);
+                }
+            }
+            return null;
+        } catch (RuntimeException e) {
+            throw new CohortException(ErrorClass.INTERN, rank, "rank " + comm.rank() + ": iprobe on " + comm.name()
+                    + ": MPJ Express failed: " + mpjMessage(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Status probe(Comm comm, int source, int tag, int context) {
+        for (int i = 0; ; i++) {
+            Status s = iprobe(comm, source, tag, context);
+            if (s != null) return s;
+            if (i < 1000) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(parkNanos());
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new CohortException(ErrorClass.INTERRUPTED, rank, "rank " + comm.rank() + ": probe on "
+                            + comm.name() + " was interrupted");
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- communicators
+
+    @Override
+    public void commCreated(Comm comm) {
+        int c = comm.contextId();
+        for (int ctx : new int[]{c, c + 1}) {
+            int s = WireTag.slot(ctx);
+            Comm owner = slotOwner[s];
+            if (worldSlot[s] || (owner != null && owner != comm && !owner.isFreed())) {
+                throw new CohortException(ErrorClass.UNSUPPORTED, rank, "rank " + comm.rank() + ": creating " + comm.name()
+                        + ": the MPJ transport tells communicators apart by context id modulo " + WireTag.CONTEXT_SLOTS
+                        + ", and context " + ctx + " collides with a live communicator (" + (owner != null ? owner.name() : "WORLD")
+                        + "); free communicators that are no longer needed (at most " + (WireTag.CONTEXT_SLOTS / 2 - 1)
+                        + " may be alive at once)");
+            }
+        }
+        for (int ctx : new int[]{c, c + 1}) slotOwner[WireTag.slot(ctx)] = comm;
+    }
+
+    @Override
+    public void commFreed(Comm comm) {
+        int c = comm.contextId();
+        for (int ctx : new int[]{c, c + 1}) {
+            int s = WireTag.slot(ctx);
+            if (slotOwner[s] == comm) slotOwner[s] = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- progress engine
+
+    @Override
+    public ProgressEngine engine() {
+        return this;
+    }
+
+    private static final Request[] NONE = new Request[0];
+    private volatile Request[] polled = NONE;
+    private final ThreadLocal<boolean[]> advancing = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    /**
+     * One round of progress. When MPJ had nothing, the thread yields before returning: waiters poll in
+     * a tight loop, and MPJ's Iprobe, called back to back, holds up the sending rank inside MPJ (on the
+     * multicore device an 8-byte round trip took 170 us with a spinning Iprobe, 44 us with a yield).
+     */
+    @Override
+    public void progress() {
+        if (lock.tryLock()) {
+            int taken;
+            try {
+                taken = pump();
+            } catch (RuntimeException e) {
+                throw new CohortException(ErrorClass.INTERN, rank, "rank " + rank + ": MPJ Express failed while making progress: "
+                        + mpjMessage(e), e);
+            } finally {
+                lock.unlock();
+            }
+            if (taken == 0) Thread.yield();
+        } else {
+            Thread.yield();
+        }
+        Request[] p = polled;
+        if (p.length == 0) return;
+        boolean[] busy = advancing.get();
+        if (busy[0]) return;
+        busy[0] = true;
+        try {
+            for (Request r : p) r.advance();
+        } finally {
+            busy[0] = false;
+        }
+    }
+
+    @Override
+    public synchronized void addProgress(Request r) {
+        Request[] p = polled;
+        Request[] q = Arrays.copyOf(p, p.length + 1);
+        q[p.length] = r;
+        polled = q;
+    }
+
+    @Override
+    public synchronized void removeProgress(Request r) {
+        Request[] p = polled;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] == r) {
+                Request[] q = new Request[p.length - 1];
+                System.arraycopy(p, 0, q, 0, i);
+                System.arraycopy(p, i + 1, q, i, p.length - i - 1);
+                polled = q;
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void checkAlive() {
+        if (closed) throw new CohortException(ErrorClass.SESSION, rank, "rank " + rank + ": the MPJ session was closed");
+    }
+
+    @Override
+    public void parking(Request[] requests, int count, boolean all) {
+    }
+
+    @Override
+    public void unparked() {
+    }
+
+    /** Short: nothing unparks a waiter when MPJ delivers, so a parked waiter polls again soon. */
+    @Override
+    public long parkNanos() {
+        return 50_000L;
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        try {
+            MPI.COMM_WORLD.Abort(1);
+        } catch (RuntimeException e) {
+            // fall through: end this process, which in the multicore device is every rank
+        }
+        System.exit(1);
+    }
+
+    /**
+     * MPI.Finalize, which in MPJ is a barrier of all ranks. It runs on a helper thread of the rank and
+     * close() waits for it at most {@code cohort.mpj.finalizeWaitMs} (default 2000): a rank that closes
+     * its session because its code threw must get to report the failure (and end the job) even though
+     * the other ranks never reach Finalize; a rank that simply finishes early finalizes in the
+     * background once the others arrive.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        LockSupport.unpark(progressThread);
+        try {
+            progressThread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread finalizer = new Thread(() -> {
+            lock.lock();
+            try {
+                MPI.Finalize();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            } finally {
+                lock.unlock();
+            }
+        }, "cohort-mpj-finalize-" + rank);
+        finalizer.setDaemon(true);
+        finalizer.start();
+        try {
+            finalizer.join(Long.getLong("cohort.mpj.finalizeWaitMs", 2000L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!finalizer.isAlive() && failure[0] != null) {
+            throw new CohortException(ErrorClass.INTERN, rank, "rank " + rank + ": MPI.Finalize failed: "
+                    + mpjMessage(failure[0]), failure[0]);
+        }
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    private CohortException error(MpjOp op, Exception e) {
+        int r = op.comm == null ? rank : op.comm.rank();
+        return new CohortException(ErrorClass.INTERN, rank, "rank " + r + ": " + op.describe() + ": MPJ Express failed: "
+                + mpjMessage(e), e);
+    }
+
+    static String mpjMessage(Throwable e) {
+        String m = e.getMessage();
+        return m != null && !m.isBlank() ? m : e.toString();
+    }
+}

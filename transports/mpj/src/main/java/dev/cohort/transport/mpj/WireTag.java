@@ -1,0 +1,64 @@
+package dev.cohort.transport.mpj;
+
+import dev.cohort.ElementType;
+
+/**
+ * How a Cohort envelope travels in one MPJ Express tag. All of a rank's traffic goes over one
+ * communicator (a dup of MPJ's COMM_WORLD), so the tag carries what MPJ cannot match on for us:
+ *
+ * <pre>
+ *  bit 30     sync: the sender waits for an acknowledgement (ssend / issend)
+ *  bits 26-29 kind: the element type's ordinal, or ACK for an acknowledgement of a sync message
+ *  bits 16-25 the context id modulo 1024 (communicator, point-to-point or collective)
+ *  bits 0-15  the application's tag (0..65535)
+ * </pre>
+ *
+ * The tag stays non-negative (MPJ uses negative values for its wildcards).
+ */
+final class WireTag {
+    static final int TAG_BITS = 16;
+    static final int TAG_UB = (1 << TAG_BITS) - 1;
+    static final int CONTEXT_SLOTS = 1 << 10;
+    static final int ACK = 15;
+
+    private static final int CONTEXT_SHIFT = TAG_BITS;
+    private static final int KIND_SHIFT = 26;
+    private static final int SYNC_BIT = 1 << 30;
+    private static final ElementType[] TYPES = ElementType.values();
+
+    private WireTag() {
+    }
+
+    static int slot(int context) {
+        return context & (CONTEXT_SLOTS - 1);
+    }
+
+    static int data(ElementType type, int context, int tag, boolean sync) {
+        return (sync ? SYNC_BIT : 0) | type.ordinal() << KIND_SHIFT | slot(context) << CONTEXT_SHIFT | tag;
+    }
+
+    static int ack(int contextSlot, int tag) {
+        return ACK << KIND_SHIFT | contextSlot << CONTEXT_SHIFT | tag;
+    }
+
+    static int kind(int wire) {
+        return (wire >>> KIND_SHIFT) & 15;
+    }
+
+    /** The element type of a data message's tag. */
+    static ElementType type(int wire) {
+        return TYPES[kind(wire)];
+    }
+
+    static int contextSlot(int wire) {
+        return (wire >>> CONTEXT_SHIFT) & (CONTEXT_SLOTS - 1);
+    }
+
+    static int tag(int wire) {
+        return wire & TAG_UB;
+    }
+
+    static boolean sync(int wire) {
+        return (wire & SYNC_BIT) != 0;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.cohort.transport.mpj;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The whole conformance suite on MPJ Express's multicore device: ConformanceMain runs every case on
+ * the world of one MPJ job, as it does on the local transport under JUnit.
+ */
+class MpjConformanceIT {
+    private static final Duration TIMEOUT = Duration.ofMinutes(6);
+    private static final Pattern SUMMARY = Pattern.compile(
+            "conformance: (\\d+) cases on (\\d+) ranks \\(transport (\\w+)\\): (\\d+) passed, (\\d+) failed, (\\d+) skipped");
+
+    @ParameterizedTest(name = "{0} ranks")
+    @ValueSource(ints = {2, 4})
+    void everyCasePasses(int np, @TempDir Path dir) throws Exception {
+        Path home = MpjJob.home();
+        assumeTrue(home != null, "no MPJ_HOME with lib/starter.jar (set MPJ_HOME or -Dcohort.mpj.home)");
+        MpjJob.Result r = MpjJob.run(home, dir, np, TIMEOUT, "dev.cohort.conformance.ConformanceMain", "--timeout=60");
+        String summary = r.lines().stream().filter(l -> l.startsWith("conformance: ")).findFirst().orElse(null);
+        assertThat(summary).as("the suite's summary line; output:%n%s", r.output()).isNotNull();
+        System.out.println("MPJ multicore, " + np + " ranks: " + summary);
+        Matcher m = SUMMARY.matcher(summary);
+        assertThat(m.find()).as("summary %s", summary).isTrue();
+        assertThat(m.group(2)).isEqualTo(Integer.toString(np));
+        assertThat(m.group(3)).as("transport").isEqualTo("mpj");
+        assertThat(Integer.parseInt(m.group(5))).as("failed cases; output:%n%s", r.output()).isZero();
+        assertThat(Integer.parseInt(m.group(4))).as("passed cases").isPositive();
+        assertThat(r.allDone(np)).as("every rank returned from main (done %s, failed %s); output:%n%s",
+                r.done(), r.failed(), r.output()).isTrue();
+    }
+}
