@@ -59,6 +59,8 @@ public final class Compare {
     private final List<String> raw = new ArrayList<>();
     private final List<String> commands = new ArrayList<>();
     private Path work;
+    /** The stderr log of the latest run, named in its problem line. */
+    private Path lastErr;
     private int logCount;
 
     private Compare(boolean quick, Path out, long timeout, PrintStream log) {
@@ -231,7 +233,7 @@ public final class Compare {
                     accept(heap, "ompi-heap", line);
                     accept(direct, "ompi-direct", line);
                 });
-                String p = r.problem(shortened(cmd), null);
+                String p = r.problem(shortened(cmd), lastErr);
                 if (p != null) for (SystemResult s : both) s.problem(p);
             }
         } catch (IOException e) {
@@ -460,7 +462,7 @@ public final class Compare {
             KvLine kv = KvLine.parse(line, "cohort");
             if (kv != null && transport.equals(kv.get("transport"))) s.accept(kv);
         });
-        String p = r.problem(shortened(cmd), null);
+        String p = r.problem(shortened(cmd), lastErr);
         if (p != null) s.problem(p);
     }
 
@@ -529,7 +531,7 @@ public final class Compare {
 
     private void runInto(SystemResult s, String system, List<String> cmd, Path dir, Map<String, String> env) {
         ExternalRun.Result r = runLogged(cmd, dir, env, line -> accept(s, system, line));
-        String p = r.problem(shortened(cmd), null);
+        String p = r.problem(shortened(cmd), lastErr);
         if (p != null) s.problem(p);
     }
 
@@ -540,6 +542,7 @@ public final class Compare {
 
     private ExternalRun.Result runLogged(List<String> cmd, Path dir, Map<String, String> env, java.util.function.Consumer<String> onLine) {
         Path err = out.resolve("logs").resolve(String.format(Locale.ROOT, "%02d.err", ++logCount));
+        lastErr = err;
         log.println("compare: " + String.join(" ", shortened(cmd)) + "   [stderr: " + err + "]");
         log.flush();
         ExternalRun.Result r = ExternalRun.run(cmd, dir, env, timeout, err, line -> {

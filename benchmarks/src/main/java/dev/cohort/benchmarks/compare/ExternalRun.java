@@ -44,7 +44,20 @@ final class ExternalRun {
             String what = failure != null ? "could not start: " + failure
                     : timedOut ? String.format(java.util.Locale.ROOT, "timed out after %.0f s and was killed", seconds)
                     : "exit code " + exitCode;
-            return String.join(" ", command) + ": " + what + (log != null ? " (stderr: " + log.getFileName() + ")" : "");
+            return String.join(" ", command) + ": " + what + (log != null ? " (stderr " + log.getFileName() + firstError(log) + ")" : "");
+        }
+    }
+
+    /** ": " and the first line of the log that is not a JVM warning, cut to 240 characters; or "". */
+    static String firstError(Path log) {
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("WARNING:") && !l.startsWith("compare:"))
+                    .findFirst()
+                    .map(l -> ": " + (l.length() > 240 ? l.substring(0, 240) + "..." : l))
+                    .orElse("");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
         }
     }
 
