@@ -386,7 +386,9 @@ public final class Compare {
         out.add(local);
         String cp = ownClassPath();
         List<String> javaCmd = List.of(javaExe(), "-cp", cp, BENCH_MAIN);
-        for (List<String> args : cohortArgs("local")) runCohort(local, concat(javaCmd, args));
+        for (List<String> args : cohortArgs("local")) {
+            if (!runCohort(local, concat(javaCmd, args))) break;
+        }
 
         // A native transport is run when this JVM or `bin/cohort info` finds it available: info may
         // run on another JDK (ffm needs 22+), and cohort run picks the JDK a transport needs.
@@ -425,7 +427,7 @@ public final class Compare {
                 continue;
             }
             for (List<String> args : cohortArgs(name)) {
-                runCohort(s, concat(List.of(script.toString(), "run", "-np", "2", "--transport", name, BENCH_MAIN), args));
+                if (!runCohort(s, concat(List.of(script.toString(), "run", "-np", "2", "--transport", name, BENCH_MAIN), args))) break;
             }
         }
         return out;
@@ -454,7 +456,11 @@ public final class Compare {
         return runs;
     }
 
-    private void runCohort(SystemResult s, List<String> cmd) {
+    /**
+     * Runs one BenchMain command line into {@code s}; false when it failed without a single result
+     * line (the transport cannot start: the remaining runs would only repeat the reason).
+     */
+    private boolean runCohort(SystemResult s, List<String> cmd) {
         String transport = s.id().substring("cohort-".length());
         Map<String, String> env = new HashMap<>();
         env.put("COHORT_NO_BUILD", "1");
@@ -463,7 +469,11 @@ public final class Compare {
             if (kv != null && transport.equals(kv.get("transport"))) s.accept(kv);
         });
         String p = r.problem(shortened(cmd), lastErr);
-        if (p != null) s.problem(p);
+        if (p == null) return true;
+        s.problem(p);
+        boolean any = r.lines.stream().anyMatch(l -> KvLine.parse(l, "cohort") != null);
+        if (!any && !r.timedOut) s.problem("the remaining runs of this transport were skipped");
+        return any || r.timedOut;
     }
 
     /**
@@ -562,6 +572,8 @@ public final class Compare {
     /** The command with a long -cp value cut to its entry count, for the progress lines. */
     private static List<String> shortened(List<String> cmd) {
         List<String> l = new ArrayList<>(cmd);
+        Path script = cohortScript();
+        if (!l.isEmpty() && script != null && l.get(0).equals(script.toString())) l.set(0, "bin/cohort");
         for (int i = 0; i + 1 < l.size(); i++) {
             if (l.get(i).equals("-cp") && l.get(i + 1).length() > 60) {
                 l.set(i + 1, "<" + l.get(i + 1).split(File.pathSeparator).length + " class path entries>");
