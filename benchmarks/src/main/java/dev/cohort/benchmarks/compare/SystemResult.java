@@ -85,8 +85,9 @@ public final class SystemResult {
                 double us = line.number("half_rtt_us");
                 if (Double.isNaN(bytes) || Double.isNaN(us)) return;
                 latencyUs.put((long) bytes, us);
-                double mbps = line.number("MBps");
-                if (Double.isNaN(mbps) && us > 0) mbps = bytes / us;
+                // bytes / half round trip, from the time itself: the printed MBps has one decimal,
+                // which is 0.0 for a slow 1-byte message and would vanish from a log plot
+                double mbps = us > 0 ? bytes / us : line.number("MBps");
                 if (bytes > 0 && !Double.isNaN(mbps)) bandwidthMBps.put((long) bytes, mbps);
                 return;
             }
