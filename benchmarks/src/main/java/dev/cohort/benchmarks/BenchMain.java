@@ -31,6 +31,9 @@ public final class BenchMain {
     /** Exit code of a command line that cannot be run. */
     public static final int USAGE = 2;
 
+    /** Not a benchmark but the side-by-side run of the references and every transport ({@code Compare}). */
+    public static final String COMPARE = "compare";
+
     private static final String[] LAUNCHER_VARIABLES = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPJ_HOME_RANK"};
 
     private BenchMain() {
@@ -47,6 +50,9 @@ public final class BenchMain {
      * Results go to {@code out}; usage text and errors to {@code err}.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals(COMPARE)) {
+            return dev.cohort.benchmarks.compare.Compare.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         BenchOptions o;
         try {
             o = BenchOptions.parse(args);

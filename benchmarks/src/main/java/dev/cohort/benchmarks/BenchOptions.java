@@ -32,7 +32,10 @@ public final class BenchOptions {
             "  --format osu|kv      OSU-style table (default) or one 'cohort NAME key=value ...' line per row",
             "  --back-to-back       collectives: time the calls in one loop without a barrier between them",
             "                       (the anchors' C allreduce method) instead of OSU's one call at a time",
-            "  -h, --help           this text");
+            "  -h, --help           this text",
+            "or:    BenchMain compare [--quick] [--out DIR] [--timeout SECONDS]",
+            "                       C, raw Open MPI Java, MPJ Express, mpi4py and every Cohort transport side",
+            "                       by side: a table with ratios, a Markdown report and PNG plots in DIR");
 
     private final String name;
     private final String transport;

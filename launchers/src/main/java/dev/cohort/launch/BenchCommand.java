@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = {"Run a benchmark: every argument goes to " + BenchCommand.BENCH_MAIN
-                + " (module benchmarks), which lists the benchmarks and their options."},
+                + " (module benchmarks), which lists the benchmarks and their options.",
+                "`cohort bench compare [--quick] [--out DIR]` measures C, the raw Open MPI Java bindings, MPJ Express,"
+                        + " mpi4py and every available transport side by side (see BENCHMARKS.md)."},
         customSynopsis = "cohort bench NAME [ARGS]...")
 final class BenchCommand implements Callable<Integer> {
     static final String BENCH_MAIN = "dev.cohort.benchmarks.BenchMain";

@@ -1,0 +1,230 @@
+package dev.cohort.benchmarks.compare;
+
+import dev.cohort.benchmarks.compare.SystemResult.Metric;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The figures of one comparison as a plain-text table (for the terminal), a Markdown report and two
+ * log-log PNG plots (latency and bandwidth against message size, one line per system).
+ *
+ * <p>Ratios are Cohort's time over the peer's time for every column, so above 1 means Cohort is
+ * slower: for a bandwidth column that is the peer's MB/s over Cohort's (time per byte).
+ */
+public final class CompareReport {
+    /** The peers ratios are taken against, by system id, with the row title of the ratio. */
+    public static final Map<String, String> RATIO_PEERS = new LinkedHashMap<>();
+
+    static {
+        RATIO_PEERS.put("c", "C");
+        RATIO_PEERS.put("ompi-heap", "raw Java bindings");
+        RATIO_PEERS.put("mpj", "MPJ Express");
+        RATIO_PEERS.put("mpi4py", "mpi4py");
+    }
+
+    public static final String MARKDOWN = "compare.md";
+    public static final String LATENCY_PNG = "latency.png";
+    public static final String BANDWIDTH_PNG = "bandwidth.png";
+
+    private final List<SystemResult> systems;
+    private final List<String> context;
+
+    /**
+     * @param systems every system, measured or missing, in table order
+     * @param context lines describing the run (date, machine, mode), shown on top of the report
+     */
+    public CompareReport(List<SystemResult> systems, List<String> context) {
+        this.systems = new ArrayList<>(systems);
+        this.context = new ArrayList<>(context);
+    }
+
+    /** The ratio of Cohort's figure to the peer's as described above, or null when one is missing. */
+    public static Double ratio(Metric m, Double cohort, Double peer) {
+        if (cohort == null || peer == null || cohort <= 0 || peer <= 0) return null;
+        return m.time ? cohort / peer : peer / cohort;
+    }
+
+    /** The figures table and the ratios table, plain text, fixed-width columns. */
+    public String table() {
+        StringBuilder sb = new StringBuilder();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(header("system"));
+        for (SystemResult s : systems) {
+            String[] r = new String[Metric.values().length + 1];
+            r[0] = s.title();
+            String missing = s.missingReason();
+            for (Metric m : Metric.values()) r[m.ordinal() + 1] = missing != null ? "missing" : cell(s, m);
+            rows.add(r);
+        }
+        sb.append(columns(rows));
+        List<String[]> ratios = ratioRows();
+        if (ratios.size() > 1) {
+            sb.append('\n').append("Ratios (Cohort time / peer time; above 1 = Cohort slower; bandwidth as time per byte)\n");
+            sb.append(columns(ratios));
+        }
+        List<String> missing = missingLines();
+        if (!missing.isEmpty()) {
+            sb.append('\n').append("Missing:\n");
+            for (String m : missing) sb.append("  ").append(m).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String[] header(String first) {
+        String[] h = new String[Metric.values().length + 1];
+        h[0] = first;
+        for (Metric m : Metric.values()) h[m.ordinal() + 1] = m.title() + " (" + m.unit() + ")";
+        return h;
+    }
+
+    private List<String[]> ratioRows() {
+        List<String[]> rows = new ArrayList<>();
+        String[] h = header("ratio");
+        for (Metric m : Metric.values()) h[m.ordinal() + 1] = m.title();
+        rows.add(h);
+        for (SystemResult c : systems) {
+            if (!c.cohort() || c.missingReason() != null) continue;
+            for (Map.Entry<String, String> peer : RATIO_PEERS.entrySet()) {
+                SystemResult p = find(peer.getKey());
+                if (p == null || p.missingReason() != null) continue;
+                String[] r = new String[Metric.values().length + 1];
+                r[0] = c.title() + " / " + peer.getValue();
+                for (Metric m : Metric.values()) {
+                    Double q = ratio(m, c.value(m), p.value(m));
+                    r[m.ordinal() + 1] = q == null ? "-" : ratioText(q);
+                }
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
+    private List<String> missingLines() {
+        List<String> out = new ArrayList<>();
+        for (SystemResult s : systems) {
+            String why = s.missingReason();
+            if (why != null) out.add(s.title() + ": " + why);
+            else for (String p : s.problems()) out.add(s.title() + " (in part): " + p);
+        }
+        return out;
+    }
+
+    private SystemResult find(String id) {
+        for (SystemResult s : systems) if (s.id().equals(id)) return s;
+        return null;
+    }
+
+    private static String cell(SystemResult s, Metric m) {
+        Double v = s.value(m);
+        if (v != null) return format(v);
+        return s.notApplicableReason(m) != null ? "n/a" : "-";
+    }
+
+    /** A ratio with two significant figures at least, no exponent: 140, 27.4, 2.75, 0.35, 0.0081. */
+    static String ratioText(double q) {
+        if (q >= 100) return String.format(Locale.ROOT, "%.0f", q);
+        if (q >= 10) return String.format(Locale.ROOT, "%.1f", q);
+        if (q >= 0.1) return String.format(Locale.ROOT, "%.2f", q);
+        return new java.math.BigDecimal(q).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
+    }
+
+    /** Three significant figures or so, no exponent. */
+    static String format(double v) {
+        if (v >= 1000) return String.format(Locale.ROOT, "%,.0f", v);
+        if (v >= 100) return String.format(Locale.ROOT, "%.0f", v);
+        if (v >= 10) return String.format(Locale.ROOT, "%.1f", v);
+        if (v >= 1) return String.format(Locale.ROOT, "%.2f", v);
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String columns(List<String[]> rows) {
+        int n = rows.get(0).length;
+        int[] w = new int[n];
+        for (String[] r : rows) for (int i = 0; i < n; i++) w[i] = Math.max(w[i], r[i].length());
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            for (int i = 0; i < n; i++) {
+                if (i == 0) sb.append(String.format("%-" + w[0] + "s", r[0]));
+                else sb.append("  ").append(String.format("%" + w[i] + "s", r[i]));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String markdownTable(List<String[]> rows) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < rows.size(); k++) {
+            sb.append("| ").append(String.join(" | ", rows.get(k))).append(" |\n");
+            if (k == 0) {
+                sb.append("|---");
+                for (int i = 1; i < rows.get(0).length; i++) sb.append("|---:");
+                sb.append("|\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The Markdown report, pointing at the two plots beside it. */
+    public String markdown() {
+        StringBuilder sb = new StringBuilder("# Cohort side by side\n\n");
+        for (String c : context) sb.append("- ").append(c).append('\n');
+        sb.append("\n## Figures\n\n");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(header("system"));
+        for (SystemResult s : systems) {
+            String[] r = new String[Metric.values().length + 1];
+            r[0] = s.title();
+            for (Metric m : Metric.values()) r[m.ordinal() + 1] = s.missingReason() != null ? "missing" : cell(s, m);
+            rows.add(r);
+        }
+        sb.append(markdownTable(rows));
+        sb.append("\nLatency: half the mean round trip of a blocking ping-pong between two ranks. 1 MiB and 4 MiB: the\n"
+                + "same ping-pong's bandwidth, message bytes over half the round trip, in MB/s (10^6 bytes/s). Small map:\n"
+                + "half the round trip of {a:1, b:[1,2,3], c:\"hello\"} (Cohort's object codec, MPJ Express MPI.OBJECT\n"
+                + "= Java serialization, mpi4py pickle). Allreduce: SUM of 1, 1024 and 1048576 doubles, every rank\n"
+                + "timing its calls with a barrier after each, the mean over the two ranks, us. n/a: the system has\n"
+                + "no such operation; -: not measured.\n");
+        List<String[]> ratios = ratioRows();
+        if (ratios.size() > 1) {
+            sb.append("\n## Ratios\n\nCohort's time over the peer's time in the same run: above 1 means Cohort is slower. For the\n"
+                    + "bandwidth columns the ratio is the peer's MB/s over Cohort's (time per byte), so it reads the same way.\n\n");
+            sb.append(markdownTable(ratios));
+        }
+        List<String> missing = missingLines();
+        if (!missing.isEmpty()) {
+            sb.append("\n## Missing\n\n");
+            for (String m : missing) sb.append("- ").append(m.replace("|", "\\|")).append('\n');
+        }
+        sb.append("\n## Plots\n\n![latency](").append(LATENCY_PNG).append(")\n\n![bandwidth](").append(BANDWIDTH_PNG).append(")\n");
+        return sb.toString();
+    }
+
+    public LogLogPlot latencyPlot() {
+        LogLogPlot p = new LogLogPlot("Ping-pong latency (half round trip), 2 ranks", "message size (bytes)", "latency (us)");
+        for (SystemResult s : systems) p.series(s.title(), s.latencyCurve());
+        return p;
+    }
+
+    public LogLogPlot bandwidthPlot() {
+        LogLogPlot p = new LogLogPlot("Ping-pong bandwidth (bytes / half round trip), 2 ranks", "message size (bytes)", "bandwidth (MB/s)");
+        for (SystemResult s : systems) p.series(s.title(), s.bandwidthCurve());
+        return p;
+    }
+
+    /** Writes compare.md, latency.png and bandwidth.png into {@code dir}. */
+    public void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(MARKDOWN), markdown().getBytes(StandardCharsets.UTF_8));
+        latencyPlot().write(dir.resolve(LATENCY_PNG));
+        bandwidthPlot().write(dir.resolve(BANDWIDTH_PNG));
+    }
+}

@@ -1,0 +1,166 @@
+package dev.cohort.benchmarks.compare;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one system (a reference or a Cohort transport) measured in a comparison: the ping-pong curve
+ * (half round trip and bandwidth by message size), the small-map object ping-pong and the allreduce
+ * times by number of doubles. A system that could not be measured carries the reason instead.
+ */
+public final class SystemResult {
+    /** The figures the table shows, in column order. */
+    public enum Metric {
+        LATENCY_8B("8 B latency", "us", true),
+        BW_1MIB("1 MiB", "MB/s", false),
+        BW_4MIB("4 MiB", "MB/s", false),
+        OBJECT("small map", "us", true),
+        ALLREDUCE_1("allreduce 1", "us", true),
+        ALLREDUCE_1K("allreduce 1Ki", "us", true),
+        ALLREDUCE_1M("allreduce 1Mi", "us", true);
+
+        final String title;
+        final String unit;
+        /** True when smaller is better (a time), false for a bandwidth. */
+        final boolean time;
+
+        Metric(String title, String unit, boolean time) {
+            this.title = title;
+            this.unit = unit;
+            this.time = time;
+        }
+
+        public String title() {
+            return title;
+        }
+
+        public String unit() {
+            return unit;
+        }
+    }
+
+    private final String id;
+    private final String title;
+    private final boolean cohort;
+    private final TreeMap<Long, Double> latencyUs = new TreeMap<>();
+    private final TreeMap<Long, Double> bandwidthMBps = new TreeMap<>();
+    private final TreeMap<Long, Double> allreduceUs = new TreeMap<>();
+    private final Map<String, String> notApplicable = new TreeMap<>();
+    private final List<String> problems = new ArrayList<>();
+    private Double objectUs;
+    private String missing;
+
+    /**
+     * @param id     the system word of its result lines (c, ompi-heap, mpj, mpi4py, cohort-local, ...)
+     * @param title  how the table names it
+     * @param cohort true for a Cohort transport (the rows ratios are taken of)
+     */
+    public SystemResult(String id, String title, boolean cohort) {
+        this.id = id;
+        this.title = title;
+        this.cohort = cohort;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public boolean cohort() {
+        return cohort;
+    }
+
+    /** Takes one result line: pingpong/latency rows, objlatency small-dict, allreduce rows. Others are ignored. */
+    public void accept(KvLine line) {
+        switch (line.kind()) {
+            case "pingpong":
+            case "latency": {
+                double bytes = line.number("bytes");
+                double us = line.number("half_rtt_us");
+                if (Double.isNaN(bytes) || Double.isNaN(us)) return;
+                latencyUs.put((long) bytes, us);
+                // bytes / half round trip, from the time itself: the printed MBps has one decimal,
+                // which is 0.0 for a slow 1-byte message and would vanish from a log plot
+                double mbps = us > 0 ? bytes / us : line.number("MBps");
+                if (bytes > 0 && !Double.isNaN(mbps)) bandwidthMBps.put((long) bytes, mbps);
+                return;
+            }
+            case "objlatency": {
+                double us = line.number("half_rtt_us");
+                if ("small-dict".equals(line.label()) && !Double.isNaN(us)) objectUs = us;
+                return;
+            }
+            case "allreduce": {
+                double doubles = line.number("doubles");
+                if (Double.isNaN(doubles)) doubles = line.number("bytes") / 8; // Cohort's collective rows
+                double us = line.number("us");
+                if (Double.isNaN(us)) us = line.number("avg_us");
+                if (!Double.isNaN(doubles) && !Double.isNaN(us)) allreduceUs.put((long) doubles, us);
+                return;
+            }
+            default:
+        }
+    }
+
+    /** The figure, or null when it was not measured. */
+    public Double value(Metric m) {
+        switch (m) {
+            case LATENCY_8B: return latencyUs.get(8L);
+            case BW_1MIB: return bandwidthMBps.get(1L << 20);
+            case BW_4MIB: return bandwidthMBps.get(4L << 20);
+            case OBJECT: return objectUs;
+            case ALLREDUCE_1: return allreduceUs.get(1L);
+            case ALLREDUCE_1K: return allreduceUs.get(1024L);
+            case ALLREDUCE_1M: return allreduceUs.get(1L << 20);
+            default: throw new AssertionError(m);
+        }
+    }
+
+    /** Half round trip in us by message size in bytes. */
+    public Map<Long, Double> latencyCurve() {
+        return Collections.unmodifiableMap(latencyUs);
+    }
+
+    /** Ping-pong bandwidth (bytes / half round trip) in MB/s (10^6 B/s) by message size. */
+    public Map<Long, Double> bandwidthCurve() {
+        return Collections.unmodifiableMap(bandwidthMBps);
+    }
+
+    /** Marks figures the system cannot have (MPI.OBJECT in C), with why; shown as "n/a". */
+    public void notApplicable(Metric m, String why) {
+        notApplicable.put(m.name(), why);
+    }
+
+    public String notApplicableReason(Metric m) {
+        return notApplicable.get(m.name());
+    }
+
+    /** The whole system could not be measured, and why. */
+    public void missing(String reason) {
+        missing = reason;
+    }
+
+    /** Why the system is missing, or null when it was measured (maybe in part). */
+    public String missingReason() {
+        if (missing != null) return missing;
+        if (latencyUs.isEmpty() && allreduceUs.isEmpty() && objectUs == null) {
+            return problems.isEmpty() ? "no result lines" : String.join("; ", problems);
+        }
+        return null;
+    }
+
+    /** Something went wrong in one of the system's runs (a time-out, an exit code), kept for the report. */
+    public void problem(String what) {
+        problems.add(what);
+    }
+
+    public List<String> problems() {
+        return Collections.unmodifiableList(problems);
+    }
+}

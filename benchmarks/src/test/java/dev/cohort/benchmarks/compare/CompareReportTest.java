@@ -1,0 +1,199 @@
+package dev.cohort.benchmarks.compare;
+
+import dev.cohort.benchmarks.compare.SystemResult.Metric;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** kv parsing, and the table, report and plots from synthetic figures; nothing is timed. */
+class CompareReportTest {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    @Test
+    void parsesAnchorStyleLines() {
+        KvLine c = KvLine.parse("c pingpong bytes=8 half_rtt_us=0.129 MBps=62.2", "c");
+        assertNotNull(c);
+        assertEquals("c", c.system());
+        assertEquals("pingpong", c.kind());
+        assertNull(c.label());
+        assertEquals(8, c.number("bytes"));
+        assertEquals(0.129, c.number("half_rtt_us"));
+        assertEquals(62.2, c.number("MBps"));
+        assertTrue(Double.isNaN(c.number("nope")));
+    }
+
+    @Test
+    void parsesCohortLinesWithALabelAndARankTagInFront() {
+        KvLine o = KvLine.parse("[0] cohort objlatency small-dict encoded_bytes=38 half_rtt_us=3.21 iters=5000 transport=local np=2", "cohort");
+        assertNotNull(o);
+        assertEquals("objlatency", o.kind());
+        assertEquals("small-dict", o.label());
+        assertEquals(3.21, o.number("half_rtt_us"));
+        assertEquals("local", o.get("transport"));
+        assertEquals(List.of("encoded_bytes", "half_rtt_us", "iters", "transport", "np"), List.copyOf(o.fields().keySet()));
+    }
+
+    @Test
+    void rejectsLinesThatAreNotResults() {
+        assertNull(KvLine.parse("# OSU MPI Latency Test", "cohort"));
+        assertNull(KvLine.parse("cohort: building Cohort first", "cohort"));
+        assertNull(KvLine.parse("cohort latency", "cohort"));
+        assertNull(KvLine.parse("cohort latency bytes=8 trailing", "cohort"));
+        assertNull(KvLine.parse("mpjcohort latency bytes=8", "cohort"));
+        assertNull(KvLine.parse("c pingpong bytes=8", "mpj"));
+        assertNull(KvLine.parse(null, "c"));
+        // a word that merely ends in the system name is not the system
+        assertNull(KvLine.parse("abc pingpong bytes=8 half_rtt_us=1", "c"));
+    }
+
+    @Test
+    void systemResultTakesEveryKindOfLine() {
+        SystemResult s = new SystemResult("cohort-local", "Cohort local", true);
+        s.accept(KvLine.parse("cohort latency bytes=8 half_rtt_us=0.5 MBps=16.0 iters=10 transport=local np=2", "cohort"));
+        s.accept(KvLine.parse("cohort latency bytes=1048576 half_rtt_us=100 MBps=10485.8 iters=10 transport=local np=2", "cohort"));
+        s.accept(KvLine.parse("cohort objlatency list10k encoded_bytes=80000 half_rtt_us=300 iters=5 transport=local np=2", "cohort"));
+        s.accept(KvLine.parse("cohort objlatency small-dict encoded_bytes=38 half_rtt_us=3.0 iters=5 transport=local np=2", "cohort"));
+        s.accept(KvLine.parse("cohort allreduce bytes=8192 avg_us=9.5 min_us=9 max_us=10 iters=5 type=double transport=local np=2", "cohort"));
+        SystemResult c = new SystemResult("c", "C", false);
+        s.accept(KvLine.parse("cohort bw bytes=8 MBps=1 window=64 iters=20 transport=local np=2", "cohort")); // ignored
+        c.accept(KvLine.parse("c allreduce doubles=1024 us=5.0", "c"));
+        assertEquals(0.5, s.value(Metric.LATENCY_8B));
+        assertEquals(10485.76, s.value(Metric.BW_1MIB), 1e-9); // from the time, not the rounded MBps
+        assertNull(s.value(Metric.BW_4MIB));
+        assertEquals(3.0, s.value(Metric.OBJECT));
+        assertEquals(9.5, s.value(Metric.ALLREDUCE_1K));
+        assertEquals(5.0, c.value(Metric.ALLREDUCE_1K));
+        assertNull(s.missingReason());
+        assertEquals(1.9, CompareReport.ratio(Metric.ALLREDUCE_1K, s.value(Metric.ALLREDUCE_1K), c.value(Metric.ALLREDUCE_1K)), 1e-9);
+        // bandwidth ratios read as time ratios too: half the peer's bandwidth is 2
+        assertEquals(2.0, CompareReport.ratio(Metric.BW_1MIB, 500.0, 1000.0), 1e-9);
+        assertNull(CompareReport.ratio(Metric.BW_1MIB, null, 1000.0));
+    }
+
+    private static List<SystemResult> synthetic() {
+        SystemResult c = new SystemResult("c", "C, Open MPI", false);
+        SystemResult mpj = new SystemResult("mpj", "MPJ Express multicore", false);
+        SystemResult py = new SystemResult("mpi4py", "mpi4py", false);
+        SystemResult local = new SystemResult("cohort-local", "Cohort local", true);
+        SystemResult ffm = new SystemResult("cohort-ffm", "Cohort ffm", true);
+        py.missing("mpi4py is not installed");
+        ffm.missing("no provider on the class path");
+        c.notApplicable(Metric.OBJECT, "no objects in C");
+        for (long b = 1; b <= 4 << 20; b *= 2) {
+            double cUs = 0.2 + b / 9000.0;
+            c.accept(KvLine.parse("c pingpong bytes=" + b + " half_rtt_us=" + cUs + " MBps=" + b / cUs, "c"));
+            double mUs = 20 + b / 3000.0;
+            mpj.accept(KvLine.parse("mpj pingpong bytes=" + b + " half_rtt_us=" + mUs + " MBps=" + b / mUs, "mpj"));
+            double lUs = 0.4 + b / 20000.0;
+            local.accept(KvLine.parse("cohort latency bytes=" + b + " half_rtt_us=" + lUs + " MBps=" + b / lUs
+                    + " iters=1 transport=local np=2", "cohort"));
+        }
+        c.accept(KvLine.parse("c allreduce doubles=1 us=0.5", "c"));
+        mpj.accept(KvLine.parse("mpj objlatency small-dict half_rtt_us=85", "mpj"));
+        local.accept(KvLine.parse("cohort objlatency small-dict encoded_bytes=38 half_rtt_us=4.25 transport=local np=2", "cohort"));
+        local.accept(KvLine.parse("cohort allreduce bytes=8 avg_us=1.0 min_us=1 max_us=1 transport=local np=2", "cohort"));
+        return List.of(c, mpj, py, local, ffm);
+    }
+
+    @Test
+    void compareRejectsUnknownOptionsBeforeRunningAnything(@TempDir Path dir) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream o = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        java.io.PrintStream e = new java.io.PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(2, Compare.run(new String[]{"--out", dir.toString(), "--bogus"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option '--bogus'"));
+        assertEquals(2, Compare.run(new String[]{"--timeout", "0"}, o, e));
+        assertEquals(2, Compare.run(new String[]{"--out"}, o, e));
+        assertEquals(0, Compare.run(new String[]{"--help"}, o, e));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: BenchMain compare [--quick]"));
+        assertTrue(dir.toFile().list().length == 0, "nothing was written");
+    }
+
+    @Test
+    void readsTheTransportsOfCohortInfo() {
+        java.util.Map<String, String> t = Compare.parseInfo(List.of(
+                "Cohort 0.1.0-SNAPSHOT",
+                "Java 25.0.3 (Eclipse Adoptium, OpenJDK 64-Bit Server VM) at /jdk",
+                "Transports:",
+                "  local    available, in-JVM threads",
+                "  openmpi  not available: libmpi_java cannot be loaded",
+                "  ffm      available, Open MPI 4.1.4",
+                "MPI launchers on PATH:",
+                "  mpirun   /usr/bin/mpirun"));
+        assertEquals(java.util.Map.of("openmpi", "not available: libmpi_java cannot be loaded", "ffm", "available, Open MPI 4.1.4"), t);
+    }
+
+    @Test
+    void ratiosKeepTwoSignificantFigures() {
+        assertEquals("144", CompareReport.ratioText(144.4));
+        assertEquals("27.4", CompareReport.ratioText(27.41));
+        assertEquals("0.35", CompareReport.ratioText(0.351));
+        assertEquals("0.0081", CompareReport.ratioText(0.00812));
+    }
+
+    @Test
+    void tableShowsFiguresRatiosAndMissingPeersWithTheirReasons() {
+        String t = new CompareReport(synthetic(), List.of("synthetic")).table();
+        assertTrue(t.contains("8 B latency (us)"), t);
+        assertTrue(t.contains("n/a"), t); // C has no objects
+        assertTrue(t.contains("Cohort local / C"), t);
+        assertTrue(t.contains("Cohort local / MPJ Express"), t);
+        assertTrue(!t.contains("Cohort local / mpi4py"), t); // a missing peer gets no ratio row...
+        assertTrue(t.contains("mpi4py: mpi4py is not installed"), t); // ...but is listed with why
+        assertTrue(t.contains("Cohort ffm: no provider on the class path"), t);
+        String ratioRow = t.lines().filter(l -> l.startsWith("Cohort local / C ")).findFirst().orElseThrow();
+        assertTrue(ratioRow.contains("2.00"), ratioRow); // allreduce of 1 double: 1.0 / 0.5
+        String objRow = t.lines().filter(l -> l.startsWith("Cohort local / MPJ Express")).findFirst().orElseThrow();
+        assertTrue(objRow.contains("0.05"), objRow); // 4.25 / 85
+    }
+
+    @Test
+    void writesTheMarkdownReportAndTwoPngPlotsOfTheExpectedSize(@TempDir Path dir) throws Exception {
+        new CompareReport(synthetic(), List.of("synthetic figures")).write(dir);
+        String md = Files.readString(dir.resolve(CompareReport.MARKDOWN), StandardCharsets.UTF_8);
+        assertTrue(md.startsWith("# Cohort side by side"), md);
+        assertTrue(md.contains("| Cohort local / C |"), md);
+        assertTrue(md.contains("## Missing"), md);
+        assertTrue(md.contains("](latency.png)") && md.contains("](bandwidth.png)"), md);
+        for (String png : List.of(CompareReport.LATENCY_PNG, CompareReport.BANDWIDTH_PNG)) {
+            byte[] head = new byte[8];
+            System.arraycopy(Files.readAllBytes(dir.resolve(png)), 0, head, 0, 8);
+            assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head, png);
+            BufferedImage img = ImageIO.read(dir.resolve(png).toFile());
+            assertNotNull(img, png);
+            assertEquals(LogLogPlot.WIDTH, img.getWidth());
+            assertEquals(LogLogPlot.HEIGHT, img.getHeight());
+            assertTrue(colours(img) > 4, png + " has lines in several colours");
+        }
+    }
+
+    @Test
+    void aPlotWithoutDataIsStillAnImage(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("empty.png");
+        new LogLogPlot("nothing", "x", "y").write(f);
+        BufferedImage img = ImageIO.read(f.toFile());
+        assertEquals(LogLogPlot.WIDTH, img.getWidth());
+        assertEquals(LogLogPlot.HEIGHT, img.getHeight());
+    }
+
+    private static int colours(BufferedImage img) {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int y = 0; y < img.getHeight(); y += 3) for (int x = 0; x < img.getWidth(); x += 3) seen.add(img.getRGB(x, y));
+        return seen.size();
+    }
+}
