@@ -24,9 +24,8 @@ public final class Sync {
     public static void barrier(Comm comm) {
         int size = comm.size();
         int rank = comm.rank();
-        byte[] none = new byte[0];
         for (int k = 1; k < size; k <<= 1) {
-            comm.sendrecv(EMPTY, 0, 0, (rank + k) % size, BARRIER_TAG, none, 0, 0, (rank - k + size) % size, BARRIER_TAG);
+            comm.sendrecv(EMPTY, 0, 0, (rank + k) % size, BARRIER_TAG, EMPTY, 0, 0, (rank - k + size) % size, BARRIER_TAG);
         }
     }
 
