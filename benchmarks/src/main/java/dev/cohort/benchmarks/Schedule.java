@@ -5,9 +5,9 @@ package dev.cohort.benchmarks;
  * {@link #LARGE} bytes get fewer iterations; --iterations and --warmup override both.
  *
  * <p>Warm-up counts are higher than OSU's (whose C code needs none for a compiler): the JVM must see a
- * path thousands of times before C2 compiles it. The first size of a run additionally gets
- * {@link #JIT_FACTOR} times its warm-up, untimed, so the first row is not a measurement of the
- * interpreter.
+ * path thousands of times before C2 compiles it. Before the first row a run additionally does
+ * {@link #JIT_FACTOR} times the warm-up of its smallest and of its largest size, untimed (small and
+ * large messages take different paths), so no row is a measurement of the interpreter.
  */
 public final class Schedule {
     /** OSU's LARGE_MESSAGE_SIZE: sizes above it are "large". */
