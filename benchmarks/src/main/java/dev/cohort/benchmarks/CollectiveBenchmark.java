@@ -70,8 +70,9 @@ public abstract class CollectiveBenchmark implements Benchmark {
         allocate(comm, type, sizes[sizes.length - 1]);
         Schedule s = schedule();
         int first = sizes[0], last = sizes[sizes.length - 1];
-        timed(comm, type, type.count(first), 0, s.jitWarmup(options, first));
         if (last != first) timed(comm, type, type.count(last), 0, s.jitWarmup(options, last));
+        timed(comm, type, type.count(first), 0, s.jitWarmup(options, first));
+        Schedule.settle();
         for (int bytes : sizes) {
             int count = type.count(bytes);
             int iterations = s.iterations(options, bytes);
