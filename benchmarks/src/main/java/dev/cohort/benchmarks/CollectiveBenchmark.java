@@ -70,12 +70,14 @@ public abstract class CollectiveBenchmark implements Benchmark {
         report.header(title(), sized() ? "datatype: " + type.javaName() : "", sized() ? "Size" : null, "Avg Latency(us)");
         allocate(comm, type, sizes[sizes.length - 1]);
         Schedule s = schedule();
-        for (int i = 0; i < sizes.length; i++) {
-            int bytes = sizes[i];
+        int first = sizes[0], last = sizes[sizes.length - 1];
+        if (last != first) timed(comm, type, type.count(last), 0, s.jitWarmup(options, last));
+        timed(comm, type, type.count(first), 0, s.jitWarmup(options, first));
+        Schedule.settle();
+        for (int bytes : sizes) {
             int count = type.count(bytes);
             int iterations = s.iterations(options, bytes);
             int warmup = s.warmup(options, bytes);
-            if (i == 0) timed(comm, type, count, 0, s.jitWarmup(options, bytes));
             Sync.barrier(comm);
             double meanUs = (options.backToBack() ? backToBack(comm, type, count, warmup, iterations)
                     : timed(comm, type, count, warmup, iterations)) / 1e3 / iterations;

@@ -91,8 +91,8 @@ class CollectiveBenchmarkTest {
         assertThat(lines.get(1)).isEqualTo("# Transport: local, ranks: 3, datatype: byte[]");
         assertThat(lines.get(2)).isEqualTo("# Size       Avg Latency(us)");
         assertThat(lines.subList(3, lines.size())).hasSize(3).allMatch(l -> l.matches("\\d+ +\\d+\\.\\d\\d") && l.length() == 28);
-        // 3 ranks x (JIT warm-up 10 + 3 sizes x (1 + 4))
-        assertThat(RingShift.CALLS.get()).isEqualTo(3 * (10 + 3 * 5));
+        // 3 ranks x (JIT warm-up 10 at 8 B and 10 at 32 B + 3 sizes x (1 + 4))
+        assertThat(RingShift.CALLS.get()).isEqualTo(3 * (10 + 10 + 3 * 5));
     }
 
     @Test
