@@ -37,11 +37,21 @@ public abstract class CollectiveRequest extends Request {
     /** Runs the first rounds; returns this. Call once, right after construction. */
     public final CollectiveRequest begin() {
         poll();
-        if (!isComplete()) {
-            registered = true;
-            comm.transport().engine().addProgress(this);
-        }
         return this;
+    }
+
+    /**
+     * Registers a started, unfinished collective with the rank's progress engine, so it advances while
+     * the rank waits on other requests. Comm does this for the nonblocking forms only: a blocking call
+     * drives its own collective and needs no registration.
+     */
+    final void registerForProgress() {
+        synchronized (this) {
+            if (registered || isComplete()) return;
+            registered = true;
+        }
+        comm.transport().engine().addProgress(this);
+        if (isComplete()) comm.transport().engine().removeProgress(this);
     }
 
     /**
@@ -144,7 +154,11 @@ public abstract class CollectiveRequest extends Request {
         resultSource = Comm.PROC_NULL;
         resultTag = Comm.ANY_TAG;
         resultError = e;
-        if (registered) comm.transport().engine().removeProgress(this);
+        boolean wasRegistered;
+        synchronized (this) {
+            wasRegistered = registered;
+        }
+        if (wasRegistered) comm.transport().engine().removeProgress(this);
         complete();
     }
 

@@ -524,13 +524,20 @@ public final class Comm extends CommCollectives {
 
     /** Blocks until every rank of the communicator has called barrier. */
     public void barrier() {
-        ibarrier().await();
+        checkLive("barrier");
+        collectiveEngine().barrier().waitFor();
     }
 
     /** Nonblocking barrier: completes once every rank has started it. */
     public Request ibarrier() {
         checkLive("barrier");
-        return collectiveEngine().barrier();
+        return progressed(collectiveEngine().barrier());
+    }
+
+    @Override
+    Request progressed(Request r) {
+        if (r instanceof CollectiveRequest) ((CollectiveRequest) r).registerForProgress();
+        return r;
     }
 
     @Override

@@ -69,6 +69,7 @@ final class SharedCollectives implements CollectiveEngine {
         /** What each rank called (operation, count, type, op, root), checked by every rank after the first sync. */
         final String[] call;
         final int[] count;
+        final Object[] detail;   // element type, operation and root, compared by identity and value
         final Sync first, second;
 
         Round(int n) {
@@ -78,32 +79,36 @@ final class SharedCollectives implements CollectiveEngine {
             outOff = new int[n];
             call = new String[n];
             count = new int[n];
+            detail = new Object[n];
             first = new Sync(n);
             second = new Sync(n);
         }
     }
 
-    /** A reusable arrival point: the last of n arrivals completes everyone's arrival request. */
+    /**
+     * A reusable arrival point: each rank leaves its arrival request in its own slot, then counts
+     * itself in with one atomic increment; the last of n completes everyone's. No lock, so ranks that
+     * arrive together do not inflate a monitor and park on it.
+     */
     static final class Sync {
         private final Arrival[] waiting;
-        private int arrived;
+        private final java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
 
         Sync(int n) {
             waiting = new Arrival[n];
         }
 
-        Arrival arrive(Channel ch, String what) {
+        Arrival arrive(Channel ch, String what, int rank) {
             Arrival a = new Arrival(ch, what);
-            Arrival[] done = null;
-            synchronized (this) {
-                waiting[arrived++] = a;
-                if (arrived == waiting.length) {
-                    done = waiting.clone();
-                    Arrays.fill(waiting, null);
-                    arrived = 0;
+            waiting[rank] = a;                      // published by the increment below
+            if (arrived.incrementAndGet() == waiting.length) {
+                arrived.set(0);                     // this Sync is next used ROUNDS collectives later
+                for (int i = 0; i < waiting.length; i++) {
+                    Arrival x = waiting[i];
+                    waiting[i] = null;
+                    x.done();
                 }
             }
-            if (done != null) for (Arrival x : done) x.done();
             return a;
         }
     }
@@ -181,10 +186,42 @@ final class SharedCollectives implements CollectiveEngine {
         }
     }
 
-    /** Publishes what this rank called, before the first sync. */
-    private void announce(Round rd, String what, int count) {
+    /** Publishes what this rank called (no allocation: a literal name, the count, and a small detail key). */
+    private void announce(Round rd, String what, int count, ElementType t, Op op, int root) {
         rd.call[me] = what;
         rd.count[me] = count;
+        rd.detail[me] = t == null ? null : new Detail(t, op, root);
+    }
+
+    /** Element type, operation and root of a call, for the agreement check. */
+    private static final class Detail {
+        final ElementType t;
+        final Op op;
+        final int root;
+
+        Detail(ElementType t, Op op, int root) {
+            this.t = t;
+            this.op = op;
+            this.root = root;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Detail)) return false;
+            Detail d = (Detail) o;
+            // user operations are made on each rank: compare them by name
+            return d.t == t && d.root == root && (d.op == op || (d.op != null && op != null && d.op.name().equals(op.name())));
+        }
+
+        @Override
+        public int hashCode() {
+            return t.hashCode() * 31 + root;
+        }
+
+        @Override
+        public String toString() {
+            return t + (op != null ? ", " + op.name() : "") + (root >= 0 ? ", root " + root : "");
+        }
     }
 
     /**
@@ -193,13 +230,18 @@ final class SharedCollectives implements CollectiveEngine {
      */
     private void agree(Round rd, String op) {
         for (int j = 0; j < n; j++) {
-            if (rd.count[j] != rd.count[me] || !rd.call[j].equals(rd.call[me])) {
-                ErrorClass c = rd.call[j].equals(rd.call[me]) ? ErrorClass.COUNT : ErrorClass.ARG;
+            boolean sameCall = rd.call[j] == rd.call[me] && java.util.Objects.equals(rd.detail[j], rd.detail[me]);
+            if (rd.count[j] != rd.count[me] || !sameCall) {
+                ErrorClass c = sameCall ? ErrorClass.COUNT : ErrorClass.ARG;
                 throw new CohortException(c, ch.comm().worldRankOf(me), "rank " + me + ": " + op + " on " + ch.comm().name()
-                        + ": the ranks disagree: rank " + me + " called " + rd.call[me] + " of " + rd.count[me]
-                        + " elements, rank " + j + " called " + rd.call[j] + " of " + rd.count[j] + " elements");
+                        + ": the ranks disagree: rank " + me + " called " + show(rd, me) + ", rank " + j + " called "
+                        + show(rd, j));
             }
         }
+    }
+
+    private static String show(Round rd, int r) {
+        return rd.call[r] + "(" + (rd.detail[r] == null ? "" : rd.detail[r]) + ") of " + rd.count[r] + " elements";
     }
 
     // ---------------------------------------------------------------- operations
@@ -211,8 +253,8 @@ final class SharedCollectives implements CollectiveEngine {
             @Override
             protected boolean step() {
                 if (phase++ == 0) {
-                    announce(rd, "barrier", 0);
-                    follow(rd.first.arrive(ch, "barrier"));
+                    announce(rd, "barrier", 0, null, null, -1);
+                    follow(rd.first.arrive(ch, "barrier", me));
                     return false;
                 }
                 agree(rd, "barrier");
@@ -233,13 +275,13 @@ final class SharedCollectives implements CollectiveEngine {
                             rd.in[root] = buf;
                             rd.inOff[root] = offset;
                         }
-                        announce(rd, "bcast(" + t + ", root " + root + ")", count);
-                        follow(rd.first.arrive(ch, "bcast"));
+                        announce(rd, "bcast", count, t, null, root);
+                        follow(rd.first.arrive(ch, "bcast", me));
                         return false;
                     case 1:
                         agree(rd, "bcast");
                         if (me != root) Buffers.copy(rd.in[root], rd.inOff[root], buf, offset, count);
-                        follow(rd.second.arrive(ch, "bcast"));
+                        follow(rd.second.arrive(ch, "bcast", me));
                         return false;
                     default:
                         if (me == root) rd.in[root] = null;
@@ -277,13 +319,13 @@ final class SharedCollectives implements CollectiveEngine {
                         }
                         rd.out[me] = recv;
                         rd.outOff[me] = recvOffset;
-                        announce(rd, name + "(" + t + ", " + op.name() + (root >= 0 ? ", root " + root : "") + ")", count);
-                        follow(rd.first.arrive(ch, name));
+                        announce(rd, name, count, t, op, root);
+                        follow(rd.first.arrive(ch, name, me));
                         return false;
                     case 1:
                         agree(rd, name);
                         compute();
-                        follow(rd.second.arrive(ch, name));
+                        follow(rd.second.arrive(ch, name, me));
                         return false;
                     default:
                         rd.in[me] = null;
