@@ -40,7 +40,7 @@ class MpjTransportProviderTest {
     @Test
     void recognisesTheArgumentsMpjsStarterAdds() {
         assertThat(MpjEnvironment.hasLauncherPrefix(new String[]{"0", "4", "smpdev", "x"})).isTrue();
-        assertThat(MpjEnvironment.hasLauncherPrefix(new String[]{"3", "/tmp/mpj.conf", "niodev"})).isTrue();
+        assertThat(MpjEnvironment.hasLauncherPrefix(new String[]{"3", "mpj-job.conf", "niodev"})).isTrue();
         assertThat(MpjEnvironment.hasLauncherPrefix(new String[]{"x", "4", "smpdev"})).isFalse();
         assertThat(MpjEnvironment.hasLauncherPrefix(new String[]{"0", "4"})).isFalse();
         assertThat(MpjEnvironment.hasLauncherPrefix(null)).isFalse();
