@@ -1,9 +1,8 @@
 package dev.cohort.transport.mpj;
 
-import dev.cohort.CohortException;
 import dev.cohort.Comm;
 import dev.cohort.ElementType;
-import dev.cohort.PersistentRequest;
+import dev.cohort.spi.MessageOp;
 import dev.cohort.spi.ProgressEngine;
 
 /**
@@ -12,21 +11,9 @@ import dev.cohort.spi.ProgressEngine;
  * send also waits for the receiver's acknowledgement. Fields are guarded by the transport's lock;
  * completion publishes them through the request's volatile state.
  */
-final class MpjOp extends PersistentRequest {
+final class MpjOp extends MessageOp {
     final MpjTransport owner;
-    private final boolean persistent;
 
-    Comm comm;
-    String op;
-    boolean isSend;
-    boolean sync;
-    Object buf;
-    ElementType type;
-    int offset;
-    int count;
-    int peer;      // world rank; ANY_SOURCE for receives
-    int tag;       // ANY_TAG for receives
-    int context;
 
     /** Link in the posted-receive list. */
     MpjOp next;
@@ -38,31 +25,17 @@ final class MpjOp extends PersistentRequest {
     byte[] staged;
 
     MpjOp(MpjTransport owner, boolean persistent) {
+        super(persistent);
         this.owner = owner;
-        this.persistent = persistent;
     }
 
     MpjOp arm(Comm comm, String op, boolean isSend, boolean sync, Object buf, ElementType type, int offset, int count,
               int peer, int tag, int context) {
-        this.comm = comm;
-        this.op = op;
-        this.isSend = isSend;
-        this.sync = sync;
-        this.buf = buf;
-        this.type = type;
-        this.offset = offset;
-        this.count = count;
-        this.peer = peer;
-        this.tag = tag;
-        this.context = context;
         this.next = null;
         this.mpjRequest = null;
         this.ackPending = false;
         this.staged = null;
-        if (!persistent) {
-            rearm();
-            state = ACTIVE;
-        }
+        setArguments(comm, op, isSend, sync, buf, type, offset, count, peer, tag, context);
         return this;
     }
 
@@ -73,39 +46,10 @@ final class MpjOp extends PersistentRequest {
                 && (tag == Comm.ANY_TAG || tag == msgTag);
     }
 
-    void completeReceive(int source, int msgTag, int msgCount, ElementType msgType, Object payload) {
-        resultSource = source;
-        resultTag = msgTag;
-        resultCount = msgCount;
-        resultType = msgType;
-        resultPayload = payload;
-        complete();
-    }
-
-    void completeSend() {
-        resultSource = peer;
-        resultTag = tag;
-        resultCount = count;
-        resultType = type;
-        complete();
-    }
-
-    void fail(CohortException e) {
-        resultError = e;
-        complete();
-    }
-
-    void completeCancelled() {
-        resultCancelled = true;
-        resultSource = Comm.PROC_NULL;
-        resultTag = Comm.ANY_TAG;
-        complete();
-    }
-
-    /** Drops the reference to a one-shot request's buffer once finished; a persistent one keeps it for the next start. */
+    /** Also drops the staging copy of a finished send. */
     @Override
     protected void onFinish() {
-        if (!persistent) buf = null;
+        super.onFinish();
         staged = null;
     }
 
@@ -116,19 +60,9 @@ final class MpjOp extends PersistentRequest {
     }
 
     @Override
-    protected boolean isPersistent() {
-        return persistent;
-    }
-
-    @Override
     protected void doStart() {
         if (isSend) owner.startSend(this);
         else owner.startRecv(this);
-    }
-
-    @Override
-    protected Comm comm() {
-        return comm;
     }
 
     @Override
@@ -139,17 +73,5 @@ final class MpjOp extends PersistentRequest {
     @Override
     protected boolean doCancel() {
         return owner.cancel(this);
-    }
-
-    @Override
-    public String describe() {
-        StringBuilder sb = new StringBuilder(op).append('(');
-        String peerName = isSend ? "dest" : "source";
-        if (peer == Comm.ANY_SOURCE) sb.append(peerName).append("=ANY_SOURCE");
-        else sb.append(peerName).append('=').append(comm == null ? peer : comm.commRankOf(peer));
-        sb.append(", tag=").append(tag == Comm.ANY_TAG ? "ANY_TAG" : String.valueOf(tag));
-        if (type != ElementType.OBJECT) sb.append(", count=").append(count).append(' ').append(type);
-        sb.append(", comm=").append(comm == null ? "?" : comm.name()).append(')');
-        return sb.toString();
     }
 }

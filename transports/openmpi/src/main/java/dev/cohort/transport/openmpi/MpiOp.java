@@ -1,9 +1,8 @@
 package dev.cohort.transport.openmpi;
 
-import dev.cohort.CohortException;
 import dev.cohort.Comm;
 import dev.cohort.ElementType;
-import dev.cohort.PersistentRequest;
+import dev.cohort.spi.MessageOp;
 import dev.cohort.spi.ProgressEngine;
 
 /**
@@ -12,21 +11,9 @@ import dev.cohort.spi.ProgressEngine;
  * receives until a probe finds a message that fits it (see {@link OpenMpiTransport#matchPending()}).
  * Persistent ops and a thread's blocking ops are re-armed and reused.
  */
-final class MpiOp extends PersistentRequest {
+final class MpiOp extends MessageOp {
     final OpenMpiTransport owner;
-    private final boolean persistent;
 
-    Comm comm;
-    String op;
-    boolean isSend;
-    boolean sync;
-    Object buf;
-    ElementType type;
-    int offset;
-    int count;
-    int peer;      // world rank, or ANY_SOURCE for receives
-    int tag;       // Cohort tag, or ANY_TAG
-    int context;
 
     /** For a started send: the MPI request and the staging buffer it reads. */
     mpi.Request mpiRequest;
@@ -35,60 +22,17 @@ final class MpiOp extends PersistentRequest {
     int polls;
 
     MpiOp(OpenMpiTransport owner, boolean persistent) {
+        super(persistent);
         this.owner = owner;
-        this.persistent = persistent;
     }
 
     MpiOp arm(Comm comm, String op, boolean isSend, boolean sync, Object buf, ElementType type, int offset, int count,
               int peer, int tag, int context) {
-        this.comm = comm;
-        this.op = op;
-        this.isSend = isSend;
-        this.sync = sync;
-        this.buf = buf;
-        this.type = type;
-        this.offset = offset;
-        this.count = count;
-        this.peer = peer;
-        this.tag = tag;
-        this.context = context;
         this.mpiRequest = null;
         this.staging = null;
         this.polls = 0;
-        if (!persistent) {
-            rearm();
-            state = ACTIVE;
-        }
+        setArguments(comm, op, isSend, sync, buf, type, offset, count, peer, tag, context);
         return this;
-    }
-
-    void completeReceive(int source, int msgTag, int msgCount, ElementType msgType, Object payload) {
-        resultSource = source;
-        resultTag = msgTag;
-        resultCount = msgCount;
-        resultType = msgType;
-        resultPayload = payload;
-        complete();
-    }
-
-    void completeSend() {
-        resultSource = peer;
-        resultTag = tag;
-        resultCount = count;
-        resultType = type;
-        complete();
-    }
-
-    void fail(CohortException e) {
-        resultError = e;
-        complete();
-    }
-
-    void completeCancelled() {
-        resultCancelled = true;
-        resultSource = Comm.PROC_NULL;
-        resultTag = Comm.ANY_TAG;
-        complete();
     }
 
     @Override
@@ -101,11 +45,6 @@ final class MpiOp extends PersistentRequest {
         return state == COMPLETE;
     }
 
-    @Override
-    protected void onFinish() {
-        if (!persistent) buf = null;   // a persistent op sends from / receives into the same buffer each start
-    }
-
     /** Freeing a pending send lets it complete (MPI still reads its buffer); freeing a receive withdraws it. */
     @Override
     protected boolean cancelOnFree() {
@@ -113,19 +52,9 @@ final class MpiOp extends PersistentRequest {
     }
 
     @Override
-    protected boolean isPersistent() {
-        return persistent;
-    }
-
-    @Override
     protected void doStart() {
         if (isSend) owner.startSend(this);
         else owner.startRecv(this);
-    }
-
-    @Override
-    protected Comm comm() {
-        return comm;
     }
 
     @Override
@@ -136,17 +65,5 @@ final class MpiOp extends PersistentRequest {
     @Override
     protected boolean doCancel() {
         return owner.cancel(this);
-    }
-
-    @Override
-    public String describe() {
-        StringBuilder sb = new StringBuilder(op).append('(');
-        String peerName = isSend ? "dest" : "source";
-        if (peer == Comm.ANY_SOURCE) sb.append(peerName).append("=ANY_SOURCE");
-        else sb.append(peerName).append('=').append(comm == null ? peer : comm.commRankOf(peer));
-        sb.append(", tag=").append(tag == Comm.ANY_TAG ? "ANY_TAG" : String.valueOf(tag));
-        if (type != ElementType.OBJECT) sb.append(", count=").append(count).append(' ').append(type);
-        sb.append(", comm=").append(comm == null ? "?" : comm.name()).append(')');
-        return sb.toString();
     }
 }
