@@ -464,8 +464,9 @@ public final class Comm extends CommCollectives {
         int cap = buf == null ? -1 : ElementType.capacity(buf);
         for (int r = 0; r < size; r++) {
             if (counts[r] < 0) throw error(ErrorClass.COUNT, op, what + " count for rank " + r + " is negative: " + counts[r]);
-            long d = displs == null ? r == 0 ? 0 : -1 : displs[r];
-            if (displs != null && d < 0) throw error(ErrorClass.BUFFER, op, what + " displacement for rank " + r + " is negative: " + d);
+            if (displs != null && displs[r] < 0) {
+                throw error(ErrorClass.BUFFER, op, what + " displacement for rank " + r + " is negative: " + displs[r]);
+            }
         }
         if (buf == null) throw error(ErrorClass.BUFFER, op, "the " + what + " buffer is null");
         if (displs == null) return;
@@ -952,7 +953,7 @@ public final class Comm extends CommCollectives {
     // ---------------------------------------------------------------- communicators
 
     /** Allocates a fresh pair of context ids agreed by every rank of this communicator (collective). */
-    private int allocateContexts(String op) {
+    private int allocateContexts() {
         int mine = session.peekContext();
         int base = allreduce(mine, Op.MAX);
         session.claimContexts(base + 2);
@@ -962,7 +963,7 @@ public final class Comm extends CommCollectives {
     /** A new communicator with the same ranks and a context of its own (collective). */
     public Comm dup() {
         checkLive("dup");
-        int ctx = allocateContexts("dup");
+        int ctx = allocateContexts();
         return new Comm(session, transport, name + ".dup", worldRanks == null ? null : worldRanks.clone(), ctx, ctx + 1);
     }
 
@@ -982,7 +983,7 @@ public final class Comm extends CommCollectives {
         int[] mine = {color, key};
         int[] all = new int[2 * size];
         gather0(mine, 0, 2, all, 0, null, null, ElementType.INT, 0, true).await();
-        int ctx = allocateContexts("split");
+        int ctx = allocateContexts();
         if (color == UNDEFINED) return null;
         List<int[]> members = new ArrayList<>();
         for (int r = 0; r < size; r++) if (all[2 * r] == color) members.add(new int[]{all[2 * r + 1], r});
@@ -1019,7 +1020,7 @@ public final class Comm extends CommCollectives {
                 throw error(ErrorClass.GROUP, "create", "world rank " + w + " of the group is not a member of " + name);
             }
         }
-        int ctx = allocateContexts("create");
+        int ctx = allocateContexts();
         if (!group.contains(worldRankOf(rank))) return null;
         return new Comm(session, transport, name + ".create", members, ctx, ctx + 1);
     }
@@ -1056,7 +1057,7 @@ public final class Comm extends CommCollectives {
         }
         int[] members = new int[topo.size()];
         for (int i = 0; i < members.length; i++) members[i] = worldRankOf(i);
-        int ctx = allocateContexts("createCart");
+        int ctx = allocateContexts();
         if (rank >= topo.size()) return null;
         return new Comm(session, transport, name + ".cart" + Arrays.toString(dims), members, ctx, ctx + 1, topo);
     }

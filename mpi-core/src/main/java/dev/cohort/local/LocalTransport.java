@@ -57,10 +57,6 @@ final class LocalTransport implements Transport, ProgressEngine {
         return Cohort.hostName();
     }
 
-    int commRank(Comm comm, int worldRank) {
-        return comm.commRankOf(worldRank);
-    }
-
     // ---------------------------------------------------------------- requests
 
     @Override
@@ -433,6 +429,6 @@ final class LocalTransport implements Transport, ProgressEngine {
 
     @Override
     public void close() {
-        universe.closed(rank);
+        // Nothing to release: messages already sent to this rank stay in its mailbox until the job ends.
     }
 }

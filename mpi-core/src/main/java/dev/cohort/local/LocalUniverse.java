@@ -128,10 +128,6 @@ final class LocalUniverse implements dev.cohort.spi.SharedMemory {
         blockedOn[rank] = null;
     }
 
-    void closed(int rank) {
-        // A closed session keeps its mailbox: messages already sent to it stay until the job ends.
-    }
-
     void shutdown() {
         shutdown = true;
         Thread w;
