@@ -208,6 +208,7 @@ public abstract class Request {
                     future = f;
                 }
             }
+            engine().futureRequested(this);
             if (state == COMPLETE || state == INACTIVE) completeFuture(f);
         }
         return f;

@@ -13,10 +13,21 @@ import dev.cohort.spi.ProgressEngine;
 import dev.cohort.spi.Transport;
 
 /**
- * One rank of a {@link LocalUniverse}. A send matches against the destination's posted receives and
- * copies straight into the receive buffer; otherwise it leaves a message (an eager copy when small,
- * else a reference to its own buffer, and then waits: rendezvous). A receive takes the first matching
- * waiting message or posts itself.
+ * One rank of a {@link LocalUniverse}.
+ *
+ * <p>Small messages sent by a rank's own thread go through a {@link Ring} to the destination, without
+ * a lock: the receiving rank takes them from there when it receives, probes or polls while it waits.
+ * Everything else goes through the destination's {@link Mailbox} under its monitor: a send matches
+ * the posted receives and copies straight into the receive buffer; otherwise it leaves a message (an
+ * eager copy when small, else a reference to its own buffer, and then waits: rendezvous). A receive
+ * takes the first matching waiting message or posts itself.
+ *
+ * <p>Order (MPI's non-overtaking rule) holds because, for each source, the mailbox's waiting messages
+ * are always older than that source's ring: a sender drains its ring into the mailbox before it uses
+ * the mailbox, and whoever drains a ring matches its messages against posted receives in posting
+ * order first. When the receiving side cannot poll (a thread of it parks, or a future was asked for),
+ * the mailbox's push flag makes a sender that used the ring drain it at once, which completes the
+ * receive and wakes its waiter as the mailbox path does.
  */
 final class LocalTransport implements Transport, ProgressEngine {
     private final LocalUniverse universe;
@@ -25,11 +36,16 @@ final class LocalTransport implements Transport, ProgressEngine {
     /** The thread running this rank's body; its blocking calls reuse two ops instead of allocating. */
     volatile Thread rankThread;
     private LocalOp blockingSend, blockingRecv;
+    /** The rings this rank fills, by destination (used by the rank's thread only). */
+    private final Ring[] outgoing;
+    /** Set once a future was asked of one of this rank's requests: the mailbox's push flag then stays on. */
+    private boolean futures;
 
     LocalTransport(LocalUniverse universe, int rank) {
         this.universe = universe;
         this.rank = rank;
         this.box = universe.box(rank);
+        this.outgoing = new Ring[universe.size];
     }
 
     @Override
@@ -141,14 +157,20 @@ final class LocalTransport implements Transport, ProgressEngine {
 
     // ---------------------------------------------------------------- matching
 
-    /** Starts a send: deliver to a posted receive, or leave a message. */
+    /** Starts a send: through the ring when it can, else deliver to a posted receive or leave a message. */
     void startSend(LocalOp op) {
         checkAlive();
         Mailbox dest = universe.box(op.peer);
+        if (!op.sync && tryRing(dest, op)) {
+            op.completeSend();
+            return;
+        }
         LocalOp recv;
         LocalOp refused = null;   // receives this message does not fit: failed outside the lock
         boolean waits = false;
         synchronized (dest) {
+            Ring mine = dest.existingRingFrom(rank);
+            if (mine != null) drainLocked(dest, mine);   // what went ahead through the ring is older
             while (true) {
                 recv = dest.takePosted(rank, op.tag, op.context);
                 if (recv == null) break;
@@ -173,6 +195,123 @@ final class LocalTransport implements Transport, ProgressEngine {
         } else if (!waits) {
             op.completeSend();
         }
+    }
+
+    /**
+     * Sends a small message (or an object message's encoding) through this rank's ring to {@code dest};
+     * false when it must take the mailbox path: another thread than the rank's, too large, the ring
+     * full, or the destination asking for pushes.
+     */
+    private boolean tryRing(Mailbox dest, LocalOp op) {
+        if (op.type != ElementType.OBJECT && (long) op.count * op.type.size() > Ring.MAX_BYTES) return false;
+        if (dest.push.pushers != 0 || Thread.currentThread() != rankThread) return false;
+        Ring r = outgoing[op.peer];
+        if (r == null) {
+            synchronized (dest) {
+                r = dest.ringFrom(rank);
+            }
+            outgoing[op.peer] = r;
+        }
+        if (!r.offer(op.buf, op.type, op.offset, op.count, op.tag, op.context)) return false;
+        if (dest.push.pushers != 0) {
+            // the receiver may have looked at the ring before this message arrived, and now parks
+            synchronized (dest) {
+                drainLocked(dest, r);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Moves a ring's messages into the mailbox, oldest first: each goes to the first posted receive
+     * that matches it (receives it does not fit are failed, as on the mailbox path), or waits as an
+     * eager message. Call under the mailbox's monitor.
+     */
+    private static void drainLocked(Mailbox box, Ring r) {
+        for (int s; (s = r.peek()) >= 0; ) {
+            int tag = r.tag(s), context = r.context(s), count = r.count(s);
+            ElementType type = r.type(s);
+            LocalOp recv;
+            while (true) {
+                recv = box.takePosted(r.source, tag, context);
+                if (recv == null) break;
+                CohortException e = mismatch(type, count, r.source, tag, recv);
+                if (e == null) break;
+                recv.fail(e);
+            }
+            if (recv != null) deliverFromRing(r, s, recv);
+            else box.append(waitingCopy(box, r, s));
+            r.release(s);
+        }
+    }
+
+    /** Completes a matched receive with the message in a ring slot (which the caller then releases). */
+    private static void deliverFromRing(Ring r, int s, LocalOp recv) {
+        ElementType type = r.type(s);
+        if (type == ElementType.OBJECT) {
+            recv.completeReceive(r.source, r.tag(s), r.count(s), type, r.encoding(s));
+        } else {
+            r.copyOut(s, recv.buf, recv.offset);
+            recv.completeReceive(r.source, r.tag(s), r.count(s), type, null);
+        }
+    }
+
+    /** Drains every ring into the mailbox; call under its monitor. */
+    private static void drainAllLocked(Mailbox box) {
+        for (Ring r : box.rings) drainLocked(box, r);
+    }
+
+    /** A waiting message holding a copy of a ring slot's message (an object's encoding is handed over). */
+    private static Message waitingCopy(Mailbox box, Ring r, int s) {
+        Message m = box.newMessage();
+        m.source = r.source;
+        m.tag = r.tag(s);
+        m.context = r.context(s);
+        m.type = r.type(s);
+        m.count = r.count(s);
+        if (m.type == ElementType.OBJECT) {
+            m.data = r.encoding(s);
+        } else {
+            m.data = box.pool.take(m.type, m.count);
+            m.pooled = true;
+            r.copyOut(s, m.data, 0);
+        }
+        m.dataOffset = 0;
+        return m;
+    }
+
+    /**
+     * Looks through the rings a receive could take from (its source's, or all for ANY_SOURCE) for its
+     * message. Messages ahead of it that it does not match move to the waiting list, keeping their
+     * order. Returns true when the receive completed (with the message, or failed because the message
+     * does not fit: then the message stays). Call under the monitor with no receive posted.
+     */
+    private boolean takeFromRings(LocalOp op) {
+        if (op.peer == Comm.ANY_SOURCE) {
+            for (Ring r : box.rings) if (takeFromRing(r, op)) return true;
+            return false;
+        }
+        Ring r = box.existingRingFrom(op.peer);
+        return r != null && takeFromRing(r, op);
+    }
+
+    private boolean takeFromRing(Ring r, LocalOp op) {
+        for (int s; (s = r.peek()) >= 0; ) {
+            int tag = r.tag(s);
+            if (r.context(s) == op.context && (op.tag == Comm.ANY_TAG || op.tag == tag)) {
+                CohortException e = mismatch(r.type(s), r.count(s), r.source, tag, op);
+                if (e != null) {
+                    op.fail(e);
+                    return true;
+                }
+                deliverFromRing(r, s, op);
+                r.release(s);
+                return true;
+            }
+            box.append(waitingCopy(box, r, s));
+            r.release(s);
+        }
+        return false;
     }
 
     /** Leaves a message for a later receive; returns true when the send must wait for it (rendezvous). */
@@ -212,9 +351,10 @@ final class LocalTransport implements Transport, ProgressEngine {
         checkAlive();
         Message m;
         synchronized (box) {
+            if (box.hasPosted()) drainAllLocked(box);   // receives posted earlier get the first pick
             m = box.peek(op.peer, op.tag, op.context);
             if (m == null) {
-                box.post(op);
+                if (!takeFromRings(op)) box.post(op);
                 return;
             }
             CohortException e = mismatch(m.type, m.count, m.source, m.tag, op);
@@ -297,6 +437,7 @@ final class LocalTransport implements Transport, ProgressEngine {
     public Status iprobe(Comm comm, int source, int tag, int context) {
         checkAlive();
         synchronized (box) {
+            drainAllLocked(box);
             Message m = box.peek(source, tag, context);
             if (m == null) return null;
             return new Status(comm.commRankOf(m.source), m.tag, m.count, m.type, false);
@@ -376,6 +517,12 @@ final class LocalTransport implements Transport, ProgressEngine {
 
     @Override
     public void progress() {
+        Mailbox b = box;
+        if (b.ringsReady()) {
+            synchronized (b) {
+                drainAllLocked(b);
+            }
+        }
         Request[] p = polled;
         for (Request r : p) r.advance();
     }
@@ -409,12 +556,30 @@ final class LocalTransport implements Transport, ProgressEngine {
 
     @Override
     public void parking(Request[] requests, int count, boolean all) {
+        synchronized (box) {
+            box.push.pushers++;        // senders drain their rings from now on; then take what came before
+            drainAllLocked(box);
+        }
         if (Thread.currentThread() == rankThread) universe.blocked(rank, requests, all);
     }
 
     @Override
     public void unparked() {
+        synchronized (box) {
+            box.push.pushers--;
+        }
         if (Thread.currentThread() == rankThread) universe.unblocked(rank);
+    }
+
+    @Override
+    public void futureRequested(Request r) {
+        synchronized (box) {
+            if (!futures) {
+                futures = true;   // a future completes without its rank polling: keep senders pushing
+                box.push.pushers++;
+            }
+            drainAllLocked(box);
+        }
     }
 
     @Override

@@ -52,7 +52,7 @@ final class LocalUniverse implements dev.cohort.spi.SharedMemory {
         this.options = options;
         this.boxes = new Mailbox[size];
         this.ranks = new LocalTransport[size];
-        for (int i = 0; i < size; i++) boxes[i] = new Mailbox();
+        for (int i = 0; i < size; i++) boxes[i] = new Mailbox(size);
         for (int i = 0; i < size; i++) ranks[i] = new LocalTransport(this, i);
         this.blockedOn = new Request[size][];
         this.blockedAll = new boolean[size];

@@ -7,9 +7,59 @@ package dev.cohort.local;
  */
 final class Mailbox {
     private LocalOp postedHead, postedTail;
+    /** Incoming fast lanes by source world rank, created on a sender's first use; guarded by the monitor. */
+    private final Ring[] ringBySource;
+    /** The rings created so far, for pollers (read without the monitor). */
+    volatile Ring[] rings = new Ring[0];
+    /**
+     * Non-zero while some thread of this rank parks, or once a future was asked of this rank's requests:
+     * then a sender that used a ring drains it itself, so the receive completes (and wakes its waiter)
+     * without the receiving rank polling.
+     */
+    final PushFlag push = new PushFlag();
+
+    /** The push count alone on its cache line: senders read it on every ring send, the owner rarely writes it. */
+    static final class PushFlag {
+        long p0, p1, p2, p3, p4, p5, p6;
+        volatile int pushers;
+        long q0, q1, q2, q3, q4, q5, q6;
+    }
     private Message waitingHead, waitingTail;
     private Message free;
     final EagerPool pool = new EagerPool();
+
+    Mailbox(int size) {
+        this.ringBySource = new Ring[size];
+    }
+
+    /** The ring from {@code source}, created on first use; call under the monitor. */
+    Ring ringFrom(int source) {
+        Ring r = ringBySource[source];
+        if (r == null) {
+            r = new Ring(source);
+            ringBySource[source] = r;
+            Ring[] a = java.util.Arrays.copyOf(rings, rings.length + 1);
+            a[a.length - 1] = r;
+            rings = a;
+        }
+        return r;
+    }
+
+    /** The ring from {@code source} if one exists; call under the monitor. */
+    Ring existingRingFrom(int source) {
+        return ringBySource[source];
+    }
+
+    /** True when some ring holds a message; needs no monitor (a stale answer is only late). */
+    boolean ringsReady() {
+        for (Ring r : rings) if (r.ready()) return true;
+        return false;
+    }
+
+    /** True when receives are posted; call under the monitor. */
+    boolean hasPosted() {
+        return postedHead != null;
+    }
 
     // ---------------------------------------------------------------- posted receives
 
@@ -107,6 +157,7 @@ final class Mailbox {
         int posted = 0, waiting = 0;
         for (LocalOp r = postedHead; r != null; r = r.next) posted++;
         for (Message m = waitingHead; m != null; m = m.next) waiting++;
+        for (Ring r : rings) if (r.ready()) waiting++;
         return posted + " receives posted, " + waiting + " unreceived messages";
     }
 }

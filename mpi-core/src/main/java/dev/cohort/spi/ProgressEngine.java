@@ -33,4 +33,11 @@ public interface ProgressEngine {
 
     /** Removes a request added with addProgress. */
     void removeProgress(Request r);
+
+    /**
+     * A future was asked of {@code r}: from now on it must complete without its rank polling (transports
+     * whose peers complete receives need do nothing).
+     */
+    default void futureRequested(Request r) {
+    }
 }

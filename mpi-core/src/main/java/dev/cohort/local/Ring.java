@@ -1,0 +1,204 @@
+package dev.cohort.local;
+
+import dev.cohort.ElementType;
+import dev.cohort.spi.Copier;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+
+/**
+ * The fast lane for small messages from one rank to another: a bounded single-producer,
+ * single-consumer queue of slots, each holding a message's envelope and its data.
+ *
+ * <p>The producer is only ever the sending rank's own thread; the consumer is whoever holds the
+ * destination's mailbox monitor (the receiving rank, or a sender that must drain the lane before it
+ * uses the mailbox, see {@link LocalTransport}). The producer publishes a slot by writing its
+ * position + 1 into it last; the consumer only advances its head cursor, which the producer reads
+ * only when the ring looks full. So the consumer never writes a line the producer writes.
+ *
+ * <p>Slots live in one {@code long[]}, {@value #STRIDE} longs apart: the sequence number, the envelope
+ * and, for heap arrays of up to {@value #INLINE_BYTES} bytes, the data itself, so that a small message
+ * costs the slot's cache lines moving from one core to the other and nothing else. Larger messages (up
+ * to {@link #MAX_BYTES}), ByteBuffers and object messages' encodings go in the slot's spill array.
+ */
+final class Ring {
+    static final int SLOTS = Integer.getInteger("cohort.local.ringSlots", 32);
+    /** Largest buffer message (in bytes) that travels through a ring; larger ones use the mailbox. */
+    static final int MAX_BYTES = Integer.getInteger("cohort.local.ringBytes", 2048);
+    static final int STRIDE = 16;
+    private static final int HEADER = 3;
+    static final int INLINE_BYTES = (STRIDE - HEADER) * 8;
+    private static final ElementType[] TYPES = ElementType.values();
+
+    private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle CURSOR;
+    /** sun.misc.Unsafe for copying between arrays of different element types; null when unavailable. */
+    private static final sun.misc.Unsafe UNSAFE;
+    private static final long LONG_BASE;
+    private static final long[] BASE = new long[TYPES.length];
+
+    static {
+        try {
+            CURSOR = MethodHandles.lookup().findVarHandle(Cursor.class, "value", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        if (Integer.bitCount(SLOTS) != 1) throw new ExceptionInInitializerError("cohort.local.ringSlots must be a power of two");
+        sun.misc.Unsafe u = null;
+        long longBase = 0;
+        try {
+            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            u = (sun.misc.Unsafe) f.get(null);
+            longBase = u.arrayBaseOffset(long[].class);
+            for (ElementType t : TYPES) {
+                if (t == ElementType.OBJECT) continue;
+                Class<?> c = t.newArray(0).getClass();
+                if (u.arrayIndexScale(c) != t.size()) throw new IllegalStateException("unexpected array layout");
+                BASE[t.ordinal()] = u.arrayBaseOffset(c);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            u = null;   // every message then goes through the spill arrays
+        }
+        UNSAFE = u;
+        LONG_BASE = longBase;
+    }
+
+    /** Padding before a cursor, so that it shares its cache line with nothing the other side writes. */
+    static class CursorPad {
+        long p0, p1, p2, p3, p4, p5, p6, p7;
+    }
+
+    /** A position on its own cache line (superclass fields are laid out first, then these). */
+    static final class Cursor extends CursorPad {
+        volatile long value;
+        long q0, q1, q2, q3, q4, q5, q6, q7;
+    }
+
+    final int source;
+    private final int mask = SLOTS - 1;
+    /** Per slot: sequence; count << 32 | tag; context << 32 | type << 24 | inline << 23; then inline data. */
+    private final long[] store = new long[SLOTS * STRIDE + 2 * STRIDE];
+    /** Per slot: a reusable array for spilled data, or an object message's encoding. */
+    private final Object[] spill = new Object[SLOTS];
+    private final ElementType[] spillType = new ElementType[SLOTS];
+    /** Next position to fill; touched only by the producer (plain accesses). */
+    private final Cursor tail = new Cursor();
+    /** Next position to empty; written by the consumer under the mailbox monitor, read by pollers. */
+    private final Cursor head = new Cursor();
+
+    /** The producer's last look at the consumer's head (plain; only the producer touches it). */
+    private long headSeen;
+
+    Ring(int source) {
+        this.source = source;
+    }
+
+    /** Index of a slot's first long; one stride in, so that no slot shares a line with the array header. */
+    private static int base(int slot) {
+        return (slot + 1) * STRIDE;
+    }
+
+    /**
+     * Producer: copies a buffer message (or hands over an object message's encoding) into the next
+     * slot; false when the ring is full. Publishing is a volatile write, so a later read of the
+     * destination's push flag cannot be reordered before it.
+     */
+    boolean offer(Object buf, ElementType type, int offset, int count, int tag, int context) {
+        long p = (long) CURSOR.get(tail);
+        if (p - headSeen >= SLOTS) {
+            headSeen = head.value;                  // the consumer's line is read only when the ring looks full
+            if (p - headSeen >= SLOTS) return false;
+        }
+        int i = (int) p & mask;
+        int b = base(i);
+        long[] st = store;
+        long bytes = (long) count * type.size();
+        boolean inline = UNSAFE != null && type != ElementType.OBJECT && bytes <= INLINE_BYTES
+                && !(buf instanceof ByteBuffer);
+        if (inline) {
+            UNSAFE.copyMemory(buf, BASE[type.ordinal()] + (long) offset * type.size(), st,
+                    LONG_BASE + 8L * (b + HEADER), bytes);
+        } else if (type == ElementType.OBJECT) {
+            byte[] e = (byte[]) buf;
+            if (offset != 0 || e.length != count) e = java.util.Arrays.copyOfRange(e, offset, offset + count);
+            spill[i] = e;
+            spillType[i] = null;
+        } else {
+            Object a = spill[i];
+            if (spillType[i] != type || java.lang.reflect.Array.getLength(a) < count) {
+                a = type.newArray(Math.max(count, 16));
+                spill[i] = a;
+                spillType[i] = type;
+            }
+            Copier.copy(buf, offset, a, 0, count);
+        }
+        st[b + 1] = ((long) tag & 0xffffffffL) | ((long) count << 32);
+        st[b + 2] = ((long) context << 32) | ((long) type.ordinal() << 24) | (inline ? 1L << 23 : 0);
+        SEQ.setVolatile(st, b, p + 1);
+        CURSOR.set(tail, p + 1);
+        return true;
+    }
+
+    /** Consumer (under the mailbox monitor): the filled slot at the head, or -1 when the ring is empty. */
+    int peek() {
+        long h = head.value;
+        int i = (int) h & mask;
+        return (long) SEQ.getAcquire(store, base(i)) == h + 1 ? i : -1;
+    }
+
+    /** True when a message is waiting; safe to call without the monitor (a stale answer is only late). */
+    boolean ready() {
+        return peek() >= 0;
+    }
+
+    int tag(int slot) {
+        return (int) store[base(slot) + 1];
+    }
+
+    int count(int slot) {
+        return (int) (store[base(slot) + 1] >>> 32);
+    }
+
+    int context(int slot) {
+        return (int) (store[base(slot) + 2] >>> 32);
+    }
+
+    ElementType type(int slot) {
+        return TYPES[(int) (store[base(slot) + 2] >>> 24) & 0xff];
+    }
+
+    private boolean inline(int slot) {
+        return (store[base(slot) + 2] & (1L << 23)) != 0;
+    }
+
+    /** An object message's encoding, handed over to the caller (the slot forgets it on release). */
+    byte[] encoding(int slot) {
+        return (byte[]) spill[slot];
+    }
+
+    /** Copies a buffer message's data to {@code dst} (an array or ByteBuffer of its type) at {@code dstOff}. */
+    void copyOut(int slot, Object dst, int dstOff) {
+        ElementType t = type(slot);
+        int n = count(slot);
+        if (!inline(slot)) {
+            Copier.copy(spill[slot], 0, dst, dstOff, n);
+            return;
+        }
+        long src = LONG_BASE + 8L * (base(slot) + HEADER);
+        if (dst instanceof ByteBuffer) {
+            ByteBuffer d = Copier.whole((ByteBuffer) dst, dstOff, n);
+            for (int k = 0; k < n; k++) d.put(dstOff + k, UNSAFE.getByte(store, src + k));
+        } else {
+            UNSAFE.copyMemory(store, src, dst, BASE[t.ordinal()] + (long) dstOff * t.size(), (long) n * t.size());
+        }
+    }
+
+    /** Consumer: releases the head slot (already copied out) for the producer's next lap. */
+    void release(int slot) {
+        long h = head.value;
+        if (type(slot) == ElementType.OBJECT) spill[slot] = null;   // the encoding now belongs to the receiver
+        CURSOR.setRelease(head, h + 1);
+    }
+}
