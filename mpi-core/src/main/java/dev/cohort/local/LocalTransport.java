@@ -111,6 +111,11 @@ final class LocalTransport implements Transport, ProgressEngine {
     public void send(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
                      boolean sync) {
         boolean mine = Thread.currentThread() == rankThread;
+        if (!sync && mine && type != ElementType.OBJECT) {
+            checkAlive();
+            Mailbox to = universe.box(dest);
+            if (tryRing(to, buf, type, offset, count, dest, tag, context)) return;   // no request needed
+        }
         LocalOp op = mine && blockingSend != null ? blockingSend : new LocalOp(this, false);
         op.arm(comm, sync ? "ssend" : type == ElementType.OBJECT ? "sendObject" : "send", true, sync, buf, type, offset,
                 count, dest, tag, context);
@@ -161,7 +166,7 @@ final class LocalTransport implements Transport, ProgressEngine {
     void startSend(LocalOp op) {
         checkAlive();
         Mailbox dest = universe.box(op.peer);
-        if (!op.sync && tryRing(dest, op)) {
+        if (!op.sync && tryRing(dest, op.buf, op.type, op.offset, op.count, op.peer, op.tag, op.context)) {
             op.completeSend();
             return;
         }
@@ -202,17 +207,18 @@ final class LocalTransport implements Transport, ProgressEngine {
      * false when it must take the mailbox path: another thread than the rank's, too large, the ring
      * full, or the destination asking for pushes.
      */
-    private boolean tryRing(Mailbox dest, LocalOp op) {
-        if (op.type != ElementType.OBJECT && (long) op.count * op.type.size() > Ring.MAX_BYTES) return false;
+    private boolean tryRing(Mailbox dest, Object buf, ElementType type, int offset, int count, int peer, int tag,
+                            int context) {
+        if (type != ElementType.OBJECT && (long) count * type.size() > Ring.MAX_BYTES) return false;
         if (dest.push.pushers != 0 || Thread.currentThread() != rankThread) return false;
-        Ring r = outgoing[op.peer];
+        Ring r = outgoing[peer];
         if (r == null) {
             synchronized (dest) {
                 r = dest.ringFrom(rank);
             }
-            outgoing[op.peer] = r;
+            outgoing[peer] = r;
         }
-        if (!r.offer(op.buf, op.type, op.offset, op.count, op.tag, op.context)) return false;
+        if (!r.offer(buf, type, offset, count, tag, context)) return false;
         if (dest.push.pushers != 0) {
             // the receiver may have looked at the ring before this message arrived, and now parks
             synchronized (dest) {

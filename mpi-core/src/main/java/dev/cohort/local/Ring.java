@@ -118,8 +118,8 @@ final class Ring {
         boolean inline = UNSAFE != null && type != ElementType.OBJECT && bytes <= INLINE_BYTES
                 && !(buf instanceof ByteBuffer);
         if (inline) {
-            UNSAFE.copyMemory(buf, BASE[type.ordinal()] + (long) offset * type.size(), st,
-                    LONG_BASE + 8L * (b + HEADER), bytes);
+            copySmall(buf, BASE[type.ordinal()] + (long) offset * type.size(), st, LONG_BASE + 8L * (b + HEADER),
+                    (int) bytes);
         } else if (type == ElementType.OBJECT) {
             byte[] e = (byte[]) buf;
             if (offset != 0 || e.length != count) e = java.util.Arrays.copyOfRange(e, offset, offset + count);
@@ -191,8 +191,20 @@ final class Ring {
             ByteBuffer d = Copier.whole((ByteBuffer) dst, dstOff, n);
             for (int k = 0; k < n; k++) d.put(dstOff + k, UNSAFE.getByte(store, src + k));
         } else {
-            UNSAFE.copyMemory(store, src, dst, BASE[t.ordinal()] + (long) dstOff * t.size(), (long) n * t.size());
+            copySmall(store, src, dst, BASE[t.ordinal()] + (long) dstOff * t.size(), n * t.size());
         }
+    }
+
+    /** Copies a few bytes between heap arrays with the intrinsic word accesses (copyMemory is a call). */
+    private static void copySmall(Object src, long srcOff, Object dst, long dstOff, int bytes) {
+        sun.misc.Unsafe u = UNSAFE;
+        int k = 0;
+        for (; k + 8 <= bytes; k += 8) u.putLong(dst, dstOff + k, u.getLong(src, srcOff + k));
+        if (k + 4 <= bytes) {
+            u.putInt(dst, dstOff + k, u.getInt(src, srcOff + k));
+            k += 4;
+        }
+        for (; k < bytes; k++) u.putByte(dst, dstOff + k, u.getByte(src, srcOff + k));
     }
 
     /** Consumer: releases the head slot (already copied out) for the producer's next lap. */
