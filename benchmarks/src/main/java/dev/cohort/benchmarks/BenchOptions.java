@@ -27,6 +27,9 @@ public final class BenchOptions {
             "  --sizes MIN:MAX      message sizes in bytes, MIN then doubling up to MAX (0 is followed by 1)",
             "  --iterations K       timed iterations per size (default: by size, as in OSU)",
             "  --warmup K           untimed iterations before each size (default: by size)",
+            "  --prewarm-ms T       before the first size, repeat the JIT warm-up (10x the warm-up of the",
+            "                       smallest and largest size) for T ms and until its time stops improving",
+            "                       (at most 10 T; default 1000; 0: once)",
             "  --type byte|double   buffer element type (default byte; double sizes are multiples of 8)",
             "  --window W           messages in flight per iteration for bw and bibw (default 64)",
             "  --format osu|kv      OSU-style table (default) or one 'cohort NAME key=value ...' line per row",
@@ -44,6 +47,7 @@ public final class BenchOptions {
     private final Long maxBytes;
     private final Integer iterations;
     private final Integer warmup;
+    private final int prewarmMillis;
     private final BufferType type;
     private final Integer window;
     private final Format format;
@@ -59,6 +63,7 @@ public final class BenchOptions {
         this.maxBytes = b.maxBytes;
         this.iterations = b.iterations;
         this.warmup = b.warmup;
+        this.prewarmMillis = b.prewarmMillis;
         this.type = b.type;
         this.window = b.window;
         this.format = b.format;
@@ -96,6 +101,9 @@ public final class BenchOptions {
                     break;
                 case "--warmup":
                     b.warmup = positiveInt(c.value(), a, 0);
+                    break;
+                case "--prewarm-ms":
+                    b.prewarmMillis = positiveInt(c.value(), a, 0);
                     break;
                 case "--type":
                     b.type = BufferType.parse(c.value());
@@ -237,6 +245,11 @@ public final class BenchOptions {
         return warmup;
     }
 
+    /** --prewarm-ms: least time the JIT warm-up before the first size is repeated for (0: run it once). */
+    public int prewarmMillis() {
+        return prewarmMillis;
+    }
+
     /** --type (default byte). */
     public BufferType type() {
         return type;
@@ -273,6 +286,7 @@ public final class BenchOptions {
         Long maxBytes;
         Integer iterations;
         Integer warmup;
+        int prewarmMillis = Integer.getInteger("cohort.bench.prewarmMillis", 1000);
         BufferType type = BufferType.BYTE;
         Integer window;
         Format format = Format.OSU;

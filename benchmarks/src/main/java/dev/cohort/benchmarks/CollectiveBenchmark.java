@@ -71,8 +71,10 @@ public abstract class CollectiveBenchmark implements Benchmark {
         allocate(comm, type, sizes[sizes.length - 1]);
         Schedule s = schedule();
         int first = sizes[0], last = sizes[sizes.length - 1];
-        if (last != first) timed(comm, type, type.count(last), 0, s.jitWarmup(options, last));
-        timed(comm, type, type.count(first), 0, s.jitWarmup(options, first));
+        Schedule.prewarm(comm, options, true, () -> {
+            if (last != first) timed(comm, type, type.count(last), 0, s.jitWarmup(options, last));
+            timed(comm, type, type.count(first), 0, s.jitWarmup(options, first));
+        });
         Schedule.settle();
         for (int bytes : sizes) {
             int count = type.count(bytes);

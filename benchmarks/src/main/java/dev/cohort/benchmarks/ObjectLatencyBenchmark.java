@@ -69,10 +69,8 @@ final class ObjectLatencyBenchmark implements Benchmark {
             int iterations = options.iterations() != null ? options.iterations() : c.iterations;
             int warmup = options.warmup() != null ? options.warmup() : c.warmup;
             // each object exercises its own serializers, which C2 compiles only after many calls
-            if (active) {
-                timed(comm, c.value, 0, Schedule.JIT_FACTOR * warmup);
-                Schedule.settle();
-            }
+            Schedule.prewarm(comm, options, active, () -> timed(comm, c.value, 0, Schedule.JIT_FACTOR * warmup));
+            if (active) Schedule.settle();
             Sync.barrier(comm);
             long nanos = active ? timed(comm, c.value, warmup, iterations) : 0;
             int encoded = active ? verify(comm, c) : 0;

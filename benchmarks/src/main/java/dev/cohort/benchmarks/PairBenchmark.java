@@ -67,15 +67,15 @@ abstract class PairBenchmark implements Benchmark {
         report.header(title(), details(options), "Size", column());
         if (active) allocate(type, sizes[sizes.length - 1]);
         Schedule s = schedule();
-        if (active) {
-            // Both ends of the range: small messages and large ones take different paths (eager copy,
-            // rendezvous), and C2 must have compiled each before its first timed row. The smallest
-            // goes last, since it is timed first.
-            int first = sizes[0], last = sizes[sizes.length - 1];
+        // Both ends of the range: small messages and large ones take different paths (eager copy,
+        // rendezvous), and C2 must have compiled each before its first timed row. The smallest
+        // goes last, since it is timed first.
+        int first = sizes[0], last = sizes[sizes.length - 1];
+        Schedule.prewarm(comm, options, active, () -> {
             if (last != first) timed(comm, type, type.count(last), 0, s.jitWarmup(options, last));
             timed(comm, type, type.count(first), 0, s.jitWarmup(options, first));
-            Schedule.settle();
-        }
+        });
+        if (active) Schedule.settle();
         for (int bytes : sizes) {
             int iterations = s.iterations(options, bytes);
             int warmup = s.warmup(options, bytes);

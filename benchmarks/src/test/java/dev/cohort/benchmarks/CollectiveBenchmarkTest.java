@@ -86,13 +86,24 @@ class CollectiveBenchmarkTest {
     @Test
     void sizedCollectivesPrintTheAverageOverRanksPerSize() {
         RingShift.CALLS.set(0);
-        List<String> lines = run(RingShift::new, "ringshift", "-np", "3", "--sizes", "8:32", "--iterations", "4", "--warmup", "1");
+        List<String> lines = run(RingShift::new, "ringshift", "-np", "3", "--sizes", "8:32", "--iterations", "4", "--warmup", "1", "--prewarm-ms", "0");
         assertThat(lines.get(0)).startsWith("# Cohort MPI Ring Shift Latency Test v");
         assertThat(lines.get(1)).isEqualTo("# Transport: local, ranks: 3, datatype: byte[]");
         assertThat(lines.get(2)).isEqualTo("# Size       Avg Latency(us)");
         assertThat(lines.subList(3, lines.size())).hasSize(3).allMatch(l -> l.matches("\\d+ +\\d+\\.\\d\\d") && l.length() == 28);
         // 3 ranks x (JIT warm-up 10 at 8 B and 10 at 32 B + 3 sizes x (1 + 4))
         assertThat(RingShift.CALLS.get()).isEqualTo(3 * (10 + 10 + 3 * 5));
+    }
+
+    @Test
+    void thePrewarmRepeatsUntilItsTimeHasPassed() {
+        RingShift.CALLS.set(0);
+        long t0 = System.nanoTime();
+        run(RingShift::new, "ringshift", "-np", "2", "--sizes", "8:8", "--iterations", "1", "--warmup", "1",
+                "--prewarm-ms", "300");
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(300_000_000L);
+        // one chunk is 10 calls per rank; a chunk of empty calls takes far less than 300 ms
+        assertThat(RingShift.CALLS.get()).isGreaterThan(2 * (10 + 1 + 1) * 2);
     }
 
     @Test
