@@ -11,6 +11,7 @@ import dev.cohort.spi.Channel;
 import dev.cohort.spi.CollectiveEngine;
 import dev.cohort.spi.ProgressEngine;
 import dev.cohort.spi.SharedMemory;
+import dev.cohort.spi.Words;
 
 import java.util.Arrays;
 
@@ -31,6 +32,8 @@ final class SharedCollectives implements CollectiveEngine {
     private static final int CHUNK = 4096;
     /** Below this many bytes every rank reduces the whole vector itself instead of a slice. */
     private static final long SLICE_BYTES = 16 * 1024;
+    /** Up to this many bytes, barrier, bcast, reduce and allreduce take the small-message path ({@link #small}). */
+    static final long SMALL_BYTES = Long.getLong("cohort.coll.smallBytes", 1024);
 
     private final Channel ch;
     private final PortableCollectives portable;
@@ -47,8 +50,26 @@ final class SharedCollectives implements CollectiveEngine {
         this.board = memory.shared(Arrays.asList("cohort.collectives", c.contextId(), c.worldRankOf(0)), () -> new Board(n));
     }
 
-    private synchronized Round nextRound() {
-        return board.rounds[(int) (seq++ % ROUNDS)];
+    /** The next collective's sequence number; its slot on the board is seq % ROUNDS. */
+    private synchronized long nextSeq() {
+        return seq++;
+    }
+
+    /** Collectives of this rank finished out of order (nonblocking ones may), not yet retired. */
+    private final boolean[] finished = new boolean[ROUNDS];
+    private long retired;
+
+    /**
+     * Records that collective r finished here; the rank's lane then says how far all of its
+     * collectives have finished, in order, which is what lets another rank reuse a slot.
+     */
+    private synchronized void retire(long r) {
+        finished[(int) (r % ROUNDS)] = true;
+        while (finished[(int) (retired % ROUNDS)]) {
+            finished[(int) (retired % ROUNDS)] = false;
+            retired++;
+        }
+        board.lanes[me].done = retired - 1;
     }
 
     // ---------------------------------------------------------------- shared state
@@ -56,10 +77,71 @@ final class SharedCollectives implements CollectiveEngine {
     /** The rounds of one communicator, shared by its ranks. */
     static final class Board {
         final Round[] rounds = new Round[ROUNDS];
+        /** Small-message path: posts[slot][rank], and each rank's lane. */
+        final Post[][] posts = new Post[ROUNDS][];
+        final Lane[] lanes;
+        final Parked[] parked;
 
         Board(int n) {
             for (int i = 0; i < ROUNDS; i++) rounds[i] = new Round(n);
+            lanes = new Lane[n];
+            parked = new Parked[n];
+            for (int j = 0; j < n; j++) {
+                lanes[j] = new Lane();
+                parked[j] = new Parked();
+            }
+            for (int i = 0; i < ROUNDS; i++) {
+                posts[i] = new Post[n];
+                for (int j = 0; j < n; j++) {
+                    Post p = new Post();
+                    p.cells[0] = -1;
+                    posts[i][j] = p;
+                }
+            }
         }
+    }
+
+    /**
+     * Small-message path: what one rank contributed to one collective, by value. Written by its rank,
+     * then published by writing the collective's sequence number; read by the others. Padded so that
+     * two ranks' posts never share a cache line.
+     */
+    static final class Post extends Pad {
+        /** Word 0: the sequence number of the collective last published here; then up to INLINE_BYTES of data. */
+        final long[] cells = new long[CELLS];
+        String call;
+        int count, root;
+        ElementType t;
+        Op op;
+        /** A copy of the rank's data when it is not inline in cells (reused, grown as needed). */
+        boolean inline;
+        Object data;
+        ElementType dataType;
+        long q0, q1, q2, q3, q4, q5, q6, q7;
+    }
+
+    static class Pad {
+        long p0, p1, p2, p3, p4, p5, p6, p7;
+    }
+
+    /** Per rank: the last collective it finished, in order (for flow control); padded. */
+    static final class Lane extends Pad {
+        volatile long done = -1;
+        long q0, q1, q2, q3, q4, q5, q6, q7;
+    }
+
+    /** Per rank: its thread while parked waiting on the board (apart from done, which changes every collective). */
+    static final class Parked extends Pad {
+        volatile Thread waiter;
+        long q0, q1, q2, q3, q4, q5, q6, q7;
+    }
+
+    private static final int CELLS = 16;
+    private static final int INLINE_BYTES = 8 * 8;
+    private static final java.lang.invoke.VarHandle CELL = java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
+
+    private static long seqOf(Post p) {
+        return (long) CELL.getAcquire(p.cells, 0);
     }
 
     /** One collective's published buffers and its two synchronization points. */
@@ -248,24 +330,14 @@ final class SharedCollectives implements CollectiveEngine {
 
     @Override
     public Request barrier() {
-        Round rd = nextRound();
-        return new Shared(ch, "barrier") {
-            @Override
-            protected boolean step() {
-                if (phase++ == 0) {
-                    announce(rd, "barrier", 0, null, null, -1);
-                    follow(rd.first.arrive(ch, "barrier", me));
-                    return false;
-                }
-                agree(rd, "barrier");
-                return true;
-            }
-        }.begin();
+        return small("barrier", null, 0, null, 0, 0, null, null, -1, true);
     }
 
     @Override
     public Request bcast(Object buf, ElementType t, int offset, int count, int root) {
-        Round rd = nextRound();
+        if ((long) count * t.size() <= SMALL_BYTES) return small("bcast", buf, offset, buf, offset, count, t, null, root, false);
+        long r = nextSeq();
+        Round rd = board.rounds[(int) (r % ROUNDS)];
         return new Shared(ch, "bcast") {
             @Override
             protected boolean step() {
@@ -285,6 +357,7 @@ final class SharedCollectives implements CollectiveEngine {
                         return false;
                     default:
                         if (me == root) rd.in[root] = null;
+                        retire(r);
                         return true;
                 }
             }
@@ -303,7 +376,12 @@ final class SharedCollectives implements CollectiveEngine {
 
     private Request reduction(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op op, int root,
                               String name) {
-        Round rd = nextRound();
+        if ((long) count * t.size() <= SMALL_BYTES) {
+            return send == null ? small(name, recv, recvOffset, recv, recvOffset, count, t, op, root, true)
+                    : small(name, send, sendOffset, recv, recvOffset, count, t, op, root, true);
+        }
+        long r = nextSeq();
+        Round rd = board.rounds[(int) (r % ROUNDS)];
         boolean sliced = (long) count * t.size() >= SLICE_BYTES && count >= n;
         return new Shared(ch, name) {
             @Override
@@ -330,6 +408,7 @@ final class SharedCollectives implements CollectiveEngine {
                     default:
                         rd.in[me] = null;
                         rd.out[me] = null;
+                        retire(r);
                         return true;
                 }
             }
@@ -395,6 +474,229 @@ final class SharedCollectives implements CollectiveEngine {
     @Override
     public Request reduceScatter(Object send, int sendOffset, Object recv, int recvOffset, int[] counts, ElementType t, Op op) {
         return portable.reduceScatter(send, sendOffset, recv, recvOffset, counts, t, op);
+    }
+
+    // ---------------------------------------------------------------- small messages
+
+    /**
+     * Barrier, bcast, reduce and allreduce of up to {@link #SMALL_BYTES}: every contributing rank
+     * copies its data into its post for this collective and publishes it with one volatile write; the
+     * ranks that need the result wait for the posts they read (all of them, or the root's), check that
+     * every rank made the same call, and combine them in rank order themselves. One handoff of one
+     * cache line per rank, no second synchronization: a post is overwritten only {@value #ROUNDS}
+     * collectives later, and a rank that could run that far ahead (a bcast root, a reduce non-root)
+     * first waits until every rank has finished the collective that used the slot before.
+     *
+     * @param reduces  true for barrier / reduce / allreduce (every rank posts), false for bcast (the root posts)
+     */
+    private Request small(String name, Object in, int inOff, Object out, int outOff, int count, ElementType t, Op op, int root,
+                          boolean reduces) {
+        long r = nextSeq();
+        int slot = (int) (r % ROUNDS);
+        Post[] posts = board.posts[slot];
+        Lane[] lanes = board.lanes;
+        boolean posts_ = reduces || me == root;
+        boolean reads = root < 0 || me == root || !reduces;
+        return new Shared(ch, name) {
+            @Override
+            protected boolean step() {
+                switch (phase) {
+                    case 0:
+                        phase = 1;
+                        if (posts_ && r >= ROUNDS && !slotFree(r)) {
+                            follow(new Await(ch, name, "waiting for every rank to finish the collective " + ROUNDS
+                                    + " before this one", () -> slotFree(r), board.parked[me]));
+                            return false;
+                        }
+                        // fall through
+                    case 1:
+                        phase = 2;
+                        if (posts_) publish(posts[me], r, name, in, inOff, count, t, op, root, lanes);
+                        if (!reads) {
+                            retire(r);
+                            return true;
+                        }
+                        if (!arrived(posts, r, root, reduces)) {
+                            follow(new Await(ch, name, reduces ? "waiting for every rank to arrive" : "waiting for the root",
+                                    () -> arrived(posts, r, root, reduces), board.parked[me]));
+                            return false;
+                        }
+                        // fall through
+                    default:
+                        try {
+                            finishSmall(posts, name, out, outOff, count, t, op, root, reduces);
+                        } finally {
+                            retire(r);
+                        }
+                        return true;
+                }
+            }
+        }.begin();
+    }
+
+    /** Every rank's done, as last read (a lower bound: done only grows); guarded by this. */
+    private long doneSeen = -1;
+
+    /**
+     * True when every rank has finished collective r - ROUNDS, whose slot r reuses. Reads the other
+     * ranks' lanes (lines they write on every collective) only when the last reading is too old,
+     * about once every ROUNDS collectives.
+     */
+    private synchronized boolean slotFree(long r) {
+        if (doneSeen >= r - ROUNDS) return true;
+        doneSeen = minDone(board.lanes);
+        return doneSeen >= r - ROUNDS;
+    }
+
+    private static long minDone(Lane[] lanes) {
+        long m = Long.MAX_VALUE;
+        for (Lane l : lanes) m = Math.min(m, l.done);
+        return m;
+    }
+
+    /** True when every post this rank reads carries sequence number r. */
+    private boolean arrived(Post[] posts, long r, int root, boolean reduces) {
+        if (!reduces) return seqOf(posts[root]) == r;
+        for (Post p : posts) if (seqOf(p) != r) return false;
+        return true;
+    }
+
+    private void publish(Post p, long r, String name, Object in, int inOff, int count, ElementType t, Op op, int root,
+                         Lane[] lanes) {
+        // the call's description is written only when it changes, so a repeated call dirties one line
+        if (p.call != name) p.call = name;
+        if (p.count != count) p.count = count;
+        if (p.t != t) p.t = t;
+        if (p.op != op) p.op = op;
+        if (p.root != root) p.root = root;
+        if (count > 0) {
+            boolean inline = Words.fits(in, t, count, INLINE_BYTES);
+            if (p.inline != inline) p.inline = inline;
+            if (inline) {
+                Words.copyIn(in, inOff, t, count, p.cells, 1);
+            } else {
+                Object d = p.data;
+                if (p.dataType != t || ElementType.capacity(d) < count) {
+                    d = t.newArray(Math.max(count, 8));
+                    p.data = d;
+                    p.dataType = t;
+                }
+                Buffers.copy(in, inOff, d, 0, count);
+            }
+        }
+        CELL.setVolatile(p.cells, 0, r);   // volatile: the read of the parked threads below comes after it
+        Parked[] parked = board.parked;
+        for (int j = 0; j < parked.length; j++) {
+            Thread w = parked[j].waiter;
+            if (w != null && j != me) java.util.concurrent.locks.LockSupport.unpark(w);
+        }
+    }
+
+    /** Checks the call against the posts read, then combines (in rank order) or copies them into out. */
+    private void finishSmall(Post[] posts, String name, Object out, int outOff, int count, ElementType t, Op op, int root,
+                             boolean reduces) {
+        Post mine = posts[reduces ? me : root];
+        for (int j = 0; j < n; j++) {
+            if (!reduces && j != root) continue;
+            Post p = posts[j];
+            boolean sameCall = p.call == name && p.t == t && p.root == root
+                    && (p.op == op || (p.op != null && op != null && p.op.name().equals(op.name())));
+            if (p.count != count || !sameCall) {
+                ErrorClass c = sameCall ? ErrorClass.COUNT : ErrorClass.ARG;
+                throw new CohortException(c, ch.comm().worldRankOf(me), "rank " + me + ": " + name + " on " + ch.comm().name()
+                        + ": the ranks disagree: rank " + me + " called " + showCall(name, t, op, root, count) + ", rank " + j
+                        + " called " + showCall(p.call, p.t, p.op, p.root, p.count));
+            }
+        }
+        if (count == 0 || (root >= 0 && reduces && me != root)) return;
+        if (!reduces) {
+            if (me != root) copyOut(mine, out, outOff, count, t);
+            return;
+        }
+        copyOut(posts[0], out, outOff, count, t);
+        Object scratch = null;
+        for (int j = 1; j < n; j++) {
+            Post p = posts[j];
+            Object in = p.data;
+            if (p.inline || !op.isCommutative()) {
+                // inline data, or dst = dst op in_j for a non-commutative op: go through scratch
+                if (scratch == null) scratch = t.newArray(count);
+                copyOut(p, scratch, 0, count, t);
+                in = scratch;
+            }
+            if (op.isCommutative()) {
+                op.apply(in, 0, out, outOff, count, t);
+            } else {
+                op.apply(out, outOff, scratch, 0, count, t);
+                Buffers.copy(scratch, 0, out, outOff, count);
+            }
+        }
+    }
+
+    private static void copyOut(Post p, Object out, int outOff, int count, ElementType t) {
+        if (p.inline) Words.copyOut(p.cells, 1, out, outOff, t, count);
+        else Buffers.copy(p.data, 0, out, outOff, count);
+    }
+
+    private static String showCall(String call, ElementType t, Op op, int root, int count) {
+        return call + "(" + (t == null ? "" : t + (op != null ? ", " + op.name() : "") + (root >= 0 ? ", root " + root : ""))
+                + ") of " + count + " elements";
+    }
+
+    /**
+     * Waits for a condition on the board; the rank's lane names the parked thread, which a
+     * publishing rank unparks.
+     */
+    private static final class Await extends Request {
+        private final Channel ch;
+        private final String name, what;
+        private final java.util.function.BooleanSupplier ready;
+        private final Parked lane;
+
+        Await(Channel ch, String name, String what, java.util.function.BooleanSupplier ready, Parked lane) {
+            super(ACTIVE);
+            this.ch = ch;
+            this.name = name;
+            this.what = what;
+            this.ready = ready;
+            this.lane = lane;
+        }
+
+        @Override
+        protected boolean poll() {
+            if (isComplete()) return true;
+            if (!ready.getAsBoolean()) return false;
+            resultSource = Comm.PROC_NULL;
+            resultTag = Comm.ANY_TAG;
+            complete();
+            return true;
+        }
+
+        @Override
+        protected void registerWaiter(Thread t) {
+            super.registerWaiter(t);
+            lane.waiter = t;
+        }
+
+        @Override
+        protected Comm comm() {
+            return ch.comm();
+        }
+
+        @Override
+        protected ProgressEngine engine() {
+            return ch.transport().engine();
+        }
+
+        @Override
+        public String describe() {
+            return name + "(comm=" + ch.comm().name() + ", " + what + ")";
+        }
+
+        @Override
+        protected boolean doCancel() {
+            return false;
+        }
     }
 
     /** A shared-memory collective: steps through phases separated by Sync arrivals. */

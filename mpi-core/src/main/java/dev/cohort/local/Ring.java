@@ -2,10 +2,10 @@ package dev.cohort.local;
 
 import dev.cohort.ElementType;
 import dev.cohort.spi.Copier;
+import dev.cohort.spi.Words;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 
 /**
  * The fast lane for small messages from one rank to another: a bounded single-producer,
@@ -33,10 +33,6 @@ final class Ring {
 
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle CURSOR;
-    /** sun.misc.Unsafe for copying between arrays of different element types; null when unavailable. */
-    private static final sun.misc.Unsafe UNSAFE;
-    private static final long LONG_BASE;
-    private static final long[] BASE = new long[TYPES.length];
 
     static {
         try {
@@ -45,24 +41,6 @@ final class Ring {
             throw new ExceptionInInitializerError(e);
         }
         if (Integer.bitCount(SLOTS) != 1) throw new ExceptionInInitializerError("cohort.local.ringSlots must be a power of two");
-        sun.misc.Unsafe u = null;
-        long longBase = 0;
-        try {
-            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            u = (sun.misc.Unsafe) f.get(null);
-            longBase = u.arrayBaseOffset(long[].class);
-            for (ElementType t : TYPES) {
-                if (t == ElementType.OBJECT) continue;
-                Class<?> c = t.newArray(0).getClass();
-                if (u.arrayIndexScale(c) != t.size()) throw new IllegalStateException("unexpected array layout");
-                BASE[t.ordinal()] = u.arrayBaseOffset(c);
-            }
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            u = null;   // every message then goes through the spill arrays
-        }
-        UNSAFE = u;
-        LONG_BASE = longBase;
     }
 
     /** Padding before a cursor, so that it shares its cache line with nothing the other side writes. */
@@ -114,12 +92,9 @@ final class Ring {
         int i = (int) p & mask;
         int b = base(i);
         long[] st = store;
-        long bytes = (long) count * type.size();
-        boolean inline = UNSAFE != null && type != ElementType.OBJECT && bytes <= INLINE_BYTES
-                && !(buf instanceof ByteBuffer);
+        boolean inline = Words.fits(buf, type, count, INLINE_BYTES);
         if (inline) {
-            copySmall(buf, BASE[type.ordinal()] + (long) offset * type.size(), st, LONG_BASE + 8L * (b + HEADER),
-                    (int) bytes);
+            Words.copyIn(buf, offset, type, count, st, b + HEADER);
         } else if (type == ElementType.OBJECT) {
             byte[] e = (byte[]) buf;
             if (offset != 0 || e.length != count) e = java.util.Arrays.copyOfRange(e, offset, offset + count);
@@ -186,25 +161,7 @@ final class Ring {
             Copier.copy(spill[slot], 0, dst, dstOff, n);
             return;
         }
-        long src = LONG_BASE + 8L * (base(slot) + HEADER);
-        if (dst instanceof ByteBuffer) {
-            ByteBuffer d = Copier.whole((ByteBuffer) dst, dstOff, n);
-            for (int k = 0; k < n; k++) d.put(dstOff + k, UNSAFE.getByte(store, src + k));
-        } else {
-            copySmall(store, src, dst, BASE[t.ordinal()] + (long) dstOff * t.size(), n * t.size());
-        }
-    }
-
-    /** Copies a few bytes between heap arrays with the intrinsic word accesses (copyMemory is a call). */
-    private static void copySmall(Object src, long srcOff, Object dst, long dstOff, int bytes) {
-        sun.misc.Unsafe u = UNSAFE;
-        int k = 0;
-        for (; k + 8 <= bytes; k += 8) u.putLong(dst, dstOff + k, u.getLong(src, srcOff + k));
-        if (k + 4 <= bytes) {
-            u.putInt(dst, dstOff + k, u.getInt(src, srcOff + k));
-            k += 4;
-        }
-        for (; k < bytes; k++) u.putByte(dst, dstOff + k, u.getByte(src, srcOff + k));
+        Words.copyOut(store, base(slot) + HEADER, dst, dstOff, t, n);
     }
 
     /** Consumer: releases the head slot (already copied out) for the producer's next lap. */

@@ -1,0 +1,79 @@
+package dev.cohort.spi;
+
+import dev.cohort.ElementType;
+
+import java.nio.ByteBuffer;
+
+/**
+ * For transports and collective engines that hand small messages between threads: copies a few
+ * elements of any primitive array into the words of a {@code long[]} and back, so that a message's
+ * data can share a cache line with the flag that publishes it (one line moves between cores instead
+ * of two). Uses sun.misc.Unsafe; where that is unavailable {@link #AVAILABLE} is false and callers
+ * keep the data in an array of its own type.
+ */
+public final class Words {
+    private Words() {
+    }
+
+    private static final ElementType[] TYPES = ElementType.values();
+    private static final sun.misc.Unsafe UNSAFE;
+    private static final long LONG_BASE;
+    private static final long[] BASE = new long[TYPES.length];
+    /** True when the copies below work on this JVM. */
+    public static final boolean AVAILABLE;
+
+    static {
+        sun.misc.Unsafe u = null;
+        long longBase = 0;
+        try {
+            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            u = (sun.misc.Unsafe) f.get(null);
+            longBase = u.arrayBaseOffset(long[].class);
+            for (ElementType t : TYPES) {
+                if (t == ElementType.OBJECT) continue;
+                Class<?> c = t.newArray(0).getClass();
+                if (u.arrayIndexScale(c) != t.size()) throw new IllegalStateException("unexpected array layout");
+                BASE[t.ordinal()] = u.arrayBaseOffset(c);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            u = null;
+        }
+        UNSAFE = u;
+        LONG_BASE = longBase;
+        AVAILABLE = u != null;
+    }
+
+    /** True when {@code count} elements of {@code src} can be copied in: a heap array, and the copies are available. */
+    public static boolean fits(Object src, ElementType t, int count, int maxBytes) {
+        return AVAILABLE && t != ElementType.OBJECT && (long) count * t.size() <= maxBytes && !(src instanceof ByteBuffer);
+    }
+
+    /** Copies {@code count} elements of the heap array {@code src} from {@code srcOff} into {@code dst} from word {@code at}. */
+    public static void copyIn(Object src, int srcOff, ElementType t, int count, long[] dst, int at) {
+        copy(src, BASE[t.ordinal()] + (long) srcOff * t.size(), dst, LONG_BASE + 8L * at, count * t.size());
+    }
+
+    /** Copies {@code count} elements from {@code src}'s word {@code at} into {@code dst} (an array or ByteBuffer of type t). */
+    public static void copyOut(long[] src, int at, Object dst, int dstOff, ElementType t, int count) {
+        long from = LONG_BASE + 8L * at;
+        if (dst instanceof ByteBuffer) {
+            ByteBuffer d = Copier.whole((ByteBuffer) dst, dstOff, count);
+            for (int k = 0; k < count; k++) d.put(dstOff + k, UNSAFE.getByte(src, from + k));
+        } else {
+            copy(src, from, dst, BASE[t.ordinal()] + (long) dstOff * t.size(), count * t.size());
+        }
+    }
+
+    /** A few bytes with the intrinsic word accesses (copyMemory is a runtime call). */
+    private static void copy(Object src, long srcOff, Object dst, long dstOff, int bytes) {
+        sun.misc.Unsafe u = UNSAFE;
+        int k = 0;
+        for (; k + 8 <= bytes; k += 8) u.putLong(dst, dstOff + k, u.getLong(src, srcOff + k));
+        if (k + 4 <= bytes) {
+            u.putInt(dst, dstOff + k, u.getInt(src, srcOff + k));
+            k += 4;
+        }
+        for (; k < bytes; k++) u.putByte(dst, dstOff + k, u.getByte(src, srcOff + k));
+    }
+}
