@@ -152,6 +152,8 @@ final class SharedCollectives implements CollectiveEngine {
         final String[] call;
         final int[] count;
         final Object[] detail;   // element type, operation and root, compared by identity and value
+        /** Per rank, the sequence number of the collective it last announced here (see {@link #finishSmall}). */
+        final long[] announced;
         final Sync first, second;
 
         Round(int n) {
@@ -162,6 +164,8 @@ final class SharedCollectives implements CollectiveEngine {
             call = new String[n];
             count = new int[n];
             detail = new Object[n];
+            announced = new long[n];
+            Arrays.fill(announced, -1);
             first = new Sync(n);
             second = new Sync(n);
         }
@@ -269,10 +273,11 @@ final class SharedCollectives implements CollectiveEngine {
     }
 
     /** Publishes what this rank called (no allocation: a literal name, the count, and a small detail key). */
-    private void announce(Round rd, String what, int count, ElementType t, Op op, int root) {
+    private void announce(Round rd, long r, String what, int count, ElementType t, Op op, int root) {
         rd.call[me] = what;
         rd.count[me] = count;
         rd.detail[me] = t == null ? null : new Detail(t, op, root);
+        rd.announced[me] = r;
     }
 
     /** Element type, operation and root of a call, for the agreement check. */
@@ -347,7 +352,7 @@ final class SharedCollectives implements CollectiveEngine {
                             rd.in[root] = buf;
                             rd.inOff[root] = offset;
                         }
-                        announce(rd, "bcast", count, t, null, root);
+                        announce(rd, r, "bcast", count, t, null, root);
                         follow(rd.first.arrive(ch, "bcast", me));
                         return false;
                     case 1:
@@ -397,7 +402,7 @@ final class SharedCollectives implements CollectiveEngine {
                         }
                         rd.out[me] = recv;
                         rd.outOff[me] = recvOffset;
-                        announce(rd, name, count, t, op, root);
+                        announce(rd, r, name, count, t, op, root);
                         follow(rd.first.arrive(ch, name, me));
                         return false;
                     case 1:
@@ -524,7 +529,7 @@ final class SharedCollectives implements CollectiveEngine {
                         // fall through
                     default:
                         try {
-                            finishSmall(posts, name, out, outOff, count, t, op, root, reduces);
+                            finishSmall(posts, r, name, out, outOff, count, t, op, root, reduces);
                         } finally {
                             retire(r);
                         }
@@ -556,9 +561,18 @@ final class SharedCollectives implements CollectiveEngine {
 
     /** True when every post this rank reads carries sequence number r. */
     private boolean arrived(Post[] posts, long r, int root, boolean reduces) {
-        if (!reduces) return seqOf(posts[root]) == r;
-        for (Post p : posts) if (seqOf(p) != r) return false;
+        if (!reduces) return seqOf(posts[root]) == r || tookLargePath(root, r);
+        for (int j = 0; j < n; j++) if (seqOf(posts[j]) != r && !tookLargePath(j, r)) return false;
         return true;
+    }
+
+    /**
+     * True when rank j made collective r on the large-message path: it passed a count (or type) that
+     * puts the call above {@link #SMALL_BYTES} where this rank's is below. Such a post never comes;
+     * {@link #finishSmall} reports the disagreement instead.
+     */
+    private boolean tookLargePath(int j, long r) {
+        return board.rounds[(int) (r % ROUNDS)].announced[j] == r;
     }
 
     private void publish(Post p, long r, String name, Object in, int inOff, int count, ElementType t, Op op, int root,
@@ -593,12 +607,18 @@ final class SharedCollectives implements CollectiveEngine {
     }
 
     /** Checks the call against the posts read, then combines (in rank order) or copies them into out. */
-    private void finishSmall(Post[] posts, String name, Object out, int outOff, int count, ElementType t, Op op, int root,
-                             boolean reduces) {
+    private void finishSmall(Post[] posts, long r, String name, Object out, int outOff, int count, ElementType t, Op op,
+                             int root, boolean reduces) {
         Post mine = posts[reduces ? me : root];
         for (int j = 0; j < n; j++) {
             if (!reduces && j != root) continue;
             Post p = posts[j];
+            if (seqOf(p) != r) {
+                Round rd = board.rounds[(int) (r % ROUNDS)];
+                throw new CohortException(ErrorClass.COUNT, ch.comm().worldRankOf(me), "rank " + me + ": " + name + " on "
+                        + ch.comm().name() + ": the ranks disagree: rank " + me + " called "
+                        + showCall(name, t, op, root, count) + ", rank " + j + " called " + show(rd, j));
+            }
             boolean sameCall = p.call == name && p.t == t && p.root == root
                     && (p.op == op || (p.op != null && op != null && p.op.name().equals(op.name())));
             if (p.count != count || !sameCall) {
