@@ -393,28 +393,7 @@ final class LocalTransport implements Transport, ProgressEngine {
 
     /** Why a message cannot go into a receive, or null when it fits (no work beyond two compares when it fits). */
     private static CohortException mismatch(ElementType msgType, int msgCount, int msgSource, int msgTag, LocalOp recv) {
-        if (msgType == recv.type) {
-            if (msgType == ElementType.OBJECT || msgCount <= recv.count) return null;
-        }
-        Comm c = recv.comm;
-        int me = recv.owner.rank;
-        String where = "rank " + c.commRankOf(me) + ": " + recv.describe() + ": ";
-        String msg = "the message from rank " + c.commRankOf(msgSource) + " with tag " + msgTag;
-        if (recv.type == ElementType.OBJECT) {
-            return new CohortException(ErrorClass.TYPE, me, where + msg + " holds " + msgCount + " " + msgType
-                    + " (a buffer message); receive it with a " + msgType.name().toLowerCase(java.util.Locale.ROOT)
-                    + " buffer. The message was not consumed");
-        }
-        if (msgType == ElementType.OBJECT) {
-            return new CohortException(ErrorClass.TYPE, me, where + msg
-                    + " is an object message; receive it with recvObject. The message was not consumed");
-        }
-        if (msgType != recv.type) {
-            return new CohortException(ErrorClass.TYPE, me, where + msg + " holds " + msgCount + " " + msgType
-                    + " but the receive buffer holds " + recv.type + ". The message was not consumed");
-        }
-        return new CohortException(ErrorClass.TRUNCATE, me, where + msg + " holds " + msgCount + " " + msgType
-                + ", more than the " + recv.count + " the receive allows. The message was not consumed");
+        return recv.mismatch(msgType, msgCount, msgSource, msgTag, recv.owner.rank);
     }
 
     // ---------------------------------------------------------------- cancel and probe

@@ -3,6 +3,7 @@ package dev.cohort.spi;
 import dev.cohort.CohortException;
 import dev.cohort.Comm;
 import dev.cohort.ElementType;
+import dev.cohort.ErrorClass;
 import dev.cohort.PersistentRequest;
 
 /**
@@ -84,6 +85,36 @@ public abstract class MessageOp extends PersistentRequest {
         resultSource = Comm.PROC_NULL;
         resultTag = Comm.ANY_TAG;
         complete();
+    }
+
+    /**
+     * Why a message cannot go into this receive, or null when it fits (two compares when it does, so
+     * it can sit on every transport's receive path): a buffer message into an object receive or the
+     * reverse, another element type, or more elements than the receive allows. The message is left
+     * where it is; the error says so.
+     *
+     * @param msgSource world rank of the message's sender
+     * @param me        world rank of the receiving rank, for the exception
+     */
+    public final CohortException mismatch(ElementType msgType, int msgCount, int msgSource, int msgTag, int me) {
+        if (msgType == type && (msgType == ElementType.OBJECT || msgCount <= count)) return null;
+        String where = "rank " + comm.rank() + ": " + describe() + ": ";
+        String msg = "the message from rank " + comm.commRankOf(msgSource) + " with tag " + msgTag;
+        if (type == ElementType.OBJECT) {
+            return new CohortException(ErrorClass.TYPE, me, where + msg + " holds " + msgCount + " " + msgType
+                    + " (a buffer message); receive it with a " + msgType.name().toLowerCase(java.util.Locale.ROOT)
+                    + " buffer. The message was not consumed");
+        }
+        if (msgType == ElementType.OBJECT) {
+            return new CohortException(ErrorClass.TYPE, me, where + msg
+                    + " is an object message; receive it with recvObject. The message was not consumed");
+        }
+        if (msgType != type) {
+            return new CohortException(ErrorClass.TYPE, me, where + msg + " holds " + msgCount + " " + msgType
+                    + " but the receive buffer holds " + type + ". The message was not consumed");
+        }
+        return new CohortException(ErrorClass.TRUNCATE, me, where + msg + " holds " + msgCount + " " + msgType
+                + ", more than the " + count + " the receive allows. The message was not consumed");
     }
 
     /** Drops a one-shot op's buffer once finished, so it does not pin it; a persistent one keeps it for the next start. */

@@ -611,27 +611,7 @@ final class FfmTransport implements Transport, ProgressEngine {
 
     /** Why a message cannot go into a receive, or null when it fits. */
     private static CohortException mismatch(Msg m, FfmOp recv) {
-        int msgCount = (int) (m.bytes / m.type.size());
-        if (m.type == recv.type && (m.type == ElementType.OBJECT || msgCount <= recv.count)) return null;
-        Comm c = recv.comm;
-        int me = recv.owner.rank;
-        String where = "rank " + c.commRankOf(me) + ": " + recv.describe() + ": ";
-        String msg = "the message from rank " + c.commRankOf(m.source) + " with tag " + m.tag;
-        if (recv.type == ElementType.OBJECT) {
-            return new CohortException(ErrorClass.TYPE, me, where + msg + " holds " + msgCount + " " + m.type
-                    + " (a buffer message); receive it with a " + m.type.name().toLowerCase(Locale.ROOT)
-                    + " buffer. The message was not consumed");
-        }
-        if (m.type == ElementType.OBJECT) {
-            return new CohortException(ErrorClass.TYPE, me, where + msg
-                    + " is an object message; receive it with recvObject. The message was not consumed");
-        }
-        if (m.type != recv.type) {
-            return new CohortException(ErrorClass.TYPE, me, where + msg + " holds " + msgCount + " " + m.type
-                    + " but the receive buffer holds " + recv.type + ". The message was not consumed");
-        }
-        return new CohortException(ErrorClass.TRUNCATE, me, where + msg + " holds " + msgCount + " " + m.type
-                + ", more than the " + recv.count + " the receive allows. The message was not consumed");
+        return recv.mismatch(m.type, (int) (m.bytes / m.type.size()), m.source, m.tag, recv.owner.rank);
     }
 
     boolean cancel(FfmOp op) {

@@ -499,29 +499,7 @@ final class MpjTransport implements Transport, ProgressEngine {
 
     /** Why a message cannot go into a receive, or null when it fits. */
     private CohortException mismatch(ElementType msgType, int msgCount, int msgSource, int msgTag, MpjOp recv) {
-        Comm c = recv.comm;
-        String where = "rank " + c.rank() + ": " + recv.describe() + ": ";
-        String msg = "the message from rank " + c.commRankOf(msgSource) + " with tag " + msgTag;
-        if (recv.type == ElementType.OBJECT) {
-            if (msgType != ElementType.OBJECT) {
-                return new CohortException(ErrorClass.TYPE, rank, where + msg + " holds " + msgCount + " " + msgType
-                        + " (a buffer message); receive it with a " + msgType.name().toLowerCase() + " buffer. The message was not consumed");
-            }
-            return null;
-        }
-        if (msgType == ElementType.OBJECT) {
-            return new CohortException(ErrorClass.TYPE, rank, where + msg
-                    + " is an object message; receive it with recvObject. The message was not consumed");
-        }
-        if (msgType != recv.type) {
-            return new CohortException(ErrorClass.TYPE, rank, where + msg + " holds " + msgCount + " " + msgType
-                    + " but the receive buffer holds " + recv.type + ". The message was not consumed");
-        }
-        if (msgCount > recv.count) {
-            return new CohortException(ErrorClass.TRUNCATE, rank, where + msg + " holds " + msgCount + " " + msgType
-                    + ", more than the " + recv.count + " the receive allows. The message was not consumed");
-        }
-        return null;
+        return recv.mismatch(msgType, msgCount, msgSource, msgTag, rank);
     }
 
     // ---------------------------------------------------------------- cancel and probe

@@ -534,29 +534,8 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
 
     /** Why a message cannot go into a receive, or null when it fits (the same rules as the local transport). */
     private CohortException mismatch(MpiOp recv, ElementType msgType, int msgCount, int msgSource, int msgTag) {
-        Comm c = recv.comm;
-        String where = "rank " + c.rank() + ": " + recv.describe() + ": ";
-        String msg = "the message from rank " + msgSource + " with tag " + msgTag;
-        if (recv.type == ElementType.OBJECT) {
-            if (msgType != ElementType.OBJECT) {
-                return new CohortException(ErrorClass.TYPE, rank, where + msg + " holds " + msgCount + " " + msgType
-                        + " (a buffer message); receive it with a " + msgType.name().toLowerCase() + " buffer. The message was not consumed");
-            }
-            return null;
-        }
-        if (msgType == ElementType.OBJECT) {
-            return new CohortException(ErrorClass.TYPE, rank, where + msg
-                    + " is an object message; receive it with recvObject. The message was not consumed");
-        }
-        if (msgType != recv.type) {
-            return new CohortException(ErrorClass.TYPE, rank, where + msg + " holds " + msgCount + " " + msgType
-                    + " but the receive buffer holds " + recv.type + ". The message was not consumed");
-        }
-        if (msgCount > recv.count) {
-            return new CohortException(ErrorClass.TRUNCATE, rank, where + msg + " holds " + msgCount + " " + msgType
-                    + ", more than the " + recv.count + " the receive allows. The message was not consumed");
-        }
-        return null;
+        // msgSource is the rank in the communicator, as MPI reports it
+        return recv.mismatch(msgType, msgCount, recv.comm.worldRankOf(msgSource), msgTag, rank);
     }
 
     boolean cancel(MpiOp op) {
