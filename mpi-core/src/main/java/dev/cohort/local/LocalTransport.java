@@ -235,20 +235,33 @@ final class LocalTransport implements Transport, ProgressEngine {
      */
     private static void drainLocked(Mailbox box, Ring r) {
         for (int s; (s = r.peek()) >= 0; ) {
-            int tag = r.tag(s), context = r.context(s), count = r.count(s);
-            ElementType type = r.type(s);
-            LocalOp recv;
-            while (true) {
-                recv = box.takePosted(r.source, tag, context);
-                if (recv == null) break;
-                CohortException e = mismatch(type, count, r.source, tag, recv);
-                if (e == null) break;
-                recv.fail(e);
+            if (!toPosted(box, r, s)) {
+                box.append(waitingCopy(box, r, s));
+                r.release(s);
             }
-            if (recv != null) deliverFromRing(r, s, recv);
-            else box.append(waitingCopy(box, r, s));
-            r.release(s);
         }
+    }
+
+    /**
+     * Gives the ring's head message to the first posted receive it matches (failing, on the way, posted
+     * receives it matches but does not fit) and releases it; false when no posted receive matches (the
+     * message stays at the head). Call under the monitor.
+     */
+    private static boolean toPosted(Mailbox box, Ring r, int s) {
+        if (!box.hasPosted()) return false;
+        int tag = r.tag(s), context = r.context(s), count = r.count(s);
+        ElementType type = r.type(s);
+        LocalOp recv;
+        while (true) {
+            recv = box.takePosted(r.source, tag, context);
+            if (recv == null) return false;
+            CohortException e = mismatch(type, count, r.source, tag, recv);
+            if (e == null) break;
+            recv.fail(e);
+        }
+        deliverFromRing(r, s, recv);
+        r.release(s);
+        return true;
     }
 
     /** Completes a matched receive with the message in a ring slot (which the caller then releases). */
@@ -288,9 +301,9 @@ final class LocalTransport implements Transport, ProgressEngine {
 
     /**
      * Looks through the rings a receive could take from (its source's, or all for ANY_SOURCE) for its
-     * message. Messages ahead of it that it does not match move to the waiting list, keeping their
-     * order. Returns true when the receive completed (with the message, or failed because the message
-     * does not fit: then the message stays). Call under the monitor with no receive posted.
+     * message. Messages ahead of it go to receives posted earlier that match them, or else to the
+     * waiting list, keeping their order. Returns true when the receive completed (with the message,
+     * or failed because the message does not fit: then the message stays). Call under the monitor.
      */
     private boolean takeFromRings(LocalOp op) {
         if (op.peer == Comm.ANY_SOURCE) {
@@ -303,6 +316,7 @@ final class LocalTransport implements Transport, ProgressEngine {
 
     private boolean takeFromRing(Ring r, LocalOp op) {
         for (int s; (s = r.peek()) >= 0; ) {
+            if (toPosted(box, r, s)) continue;   // receives posted before this one come first
             int tag = r.tag(s);
             if (r.context(s) == op.context && (op.tag == Comm.ANY_TAG || op.tag == tag)) {
                 CohortException e = mismatch(r.type(s), r.count(s), r.source, tag, op);

@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
  * For transports and collective engines that hand small messages between threads: copies a few
  * elements of any primitive array into the words of a {@code long[]} and back, so that a message's
  * data can share a cache line with the flag that publishes it (one line moves between cores instead
- * of two). Uses sun.misc.Unsafe; where that is unavailable {@link #AVAILABLE} is false and callers
- * keep the data in an array of its own type.
+ * of two). Uses sun.misc.Unsafe, on JDK 17 to 23 only (later JDKs print a warning when it is used);
+ * where it is not used {@link #AVAILABLE} is false and callers keep the data in an array of its own
+ * type.
  */
 public final class Words {
     private Words() {
@@ -25,7 +26,11 @@ public final class Words {
     static {
         sun.misc.Unsafe u = null;
         long longBase = 0;
-        try {
+        // JDK 24 and later warn on stderr at the first use of Unsafe's memory access (JEP 498): there,
+        // and when -Dcohort.words=false, callers keep data in arrays of their own type instead.
+        boolean wanted = Boolean.parseBoolean(System.getProperty("cohort.words", "true"))
+                && Runtime.version().feature() < 24;
+        if (wanted) try {
             java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
             f.setAccessible(true);
             u = (sun.misc.Unsafe) f.get(null);

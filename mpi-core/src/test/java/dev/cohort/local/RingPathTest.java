@@ -3,6 +3,7 @@ package dev.cohort.local;
 import dev.cohort.CohortException;
 import dev.cohort.Comm;
 import dev.cohort.ErrorClass;
+import dev.cohort.PersistentRequest;
 import dev.cohort.Request;
 import dev.cohort.Status;
 import dev.cohort.testing.RankHarness;
@@ -65,6 +66,61 @@ class RingPathTest {
                 for (int i = 0; i < rounds; i++) {
                     assertThat(st[i].count()).isEqualTo(SIZES[i % SIZES.length]);
                     assertThat(bufs.get(i)[0]).as("message %d", i).isEqualTo((byte) i);
+                }
+            }
+        });
+    }
+
+    @Test
+    void aRingMessageAheadOfTheOneAReceiveWantsGoesToTheReceivePostedForItEarlier() {
+        RankHarness.run(2, LIMIT, world -> {
+            if (world.rank() == 0) {
+                handshake(world);
+                for (int round = 0; round < 50; round++) {
+                    world.send(new int[]{round}, 1, 120);
+                    world.send(new int[]{-round}, 1, 121);
+                }
+            } else {
+                for (int round = 0; round < 50; round++) {
+                    int[] early = new int[1];
+                    Request posted = world.irecv(early, 0, 120);   // posted before the messages come
+                    if (round == 0) handshake(world);
+                    Thread.sleep(round < 3 ? 100 : 0);              // both wait in the ring, unpolled
+                    int[] later = new int[1];
+                    world.recv(later, 0, 121);                     // must hand tag 120 to the posted receive
+                    Status s = posted.await();
+                    assertThat(early[0]).as("round %d", round).isEqualTo(round);
+                    assertThat(s.tag()).isEqualTo(120);
+                    assertThat(later[0]).isEqualTo(-round);
+                }
+            }
+        });
+    }
+
+    /**
+     * Races the ring against receives posted just before: each round posts a receive for tag 120,
+     * then one for tag 121 whose start looks through the ring while the peer keeps filling it. A tag
+     * 120 message that arrives in that window must go to the receive posted for it, not to the
+     * waiting list behind it (where the next round's message would overtake it).
+     */
+    @Test
+    void persistentRoundsWithSynchronousSendsKeepEveryRoundsData() {
+        RankHarness.run(2, LIMIT, world -> {
+            int me = world.rank(), peer = 1 - me;
+            int[] out = new int[4], in = new int[4];
+            long[] sout = new long[2], sin = new long[2];
+            PersistentRequest send = world.sendInit(out, peer, 120);
+            PersistentRequest recv = world.recvInit(in, peer, 120);
+            PersistentRequest ssend = world.ssendInit(sout, peer, 121);
+            PersistentRequest srecv = world.recvInit(sin, peer, 121);
+            for (int round = 0; round < 20_000; round++) {
+                java.util.Arrays.fill(out, round * 10 + me);
+                sout[0] = round;
+                Request.startAll(recv, send, srecv, ssend);
+                Request.waitAll(recv, send, srecv, ssend);
+                if (in[0] != round * 10 + peer || sin[0] != round) {
+                    throw new AssertionError("round " + round + " received " + java.util.Arrays.toString(in) + " and "
+                            + java.util.Arrays.toString(sin));
                 }
             }
         });
