@@ -70,15 +70,14 @@ public final class Words {
         }
     }
 
-    /** A few bytes with the intrinsic word accesses (copyMemory is a runtime call). */
+    /**
+     * One word for up to 8 bytes (the common case: a scalar), else copyMemory, which C2 turns into
+     * its array-copy stub. No loop whose trip count depends on the size, so a new size does not
+     * invalidate compiled code.
+     */
     private static void copy(Object src, long srcOff, Object dst, long dstOff, int bytes) {
         sun.misc.Unsafe u = UNSAFE;
-        int k = 0;
-        for (; k + 8 <= bytes; k += 8) u.putLong(dst, dstOff + k, u.getLong(src, srcOff + k));
-        if (k + 4 <= bytes) {
-            u.putInt(dst, dstOff + k, u.getInt(src, srcOff + k));
-            k += 4;
-        }
-        for (; k < bytes; k++) u.putByte(dst, dstOff + k, u.getByte(src, srcOff + k));
+        if (bytes == 8) u.putLong(dst, dstOff, u.getLong(src, srcOff));
+        else u.copyMemory(src, srcOff, dst, dstOff, bytes);
     }
 }
