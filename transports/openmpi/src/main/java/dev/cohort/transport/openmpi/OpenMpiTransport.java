@@ -84,11 +84,24 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     /** Interval of the background progress thread. */
     private static final long BACKGROUND_NANOS = Long.getLong("cohort.openmpi.progressMicros", 1000) * 1000;
 
+    /**
+     * Bumped by every poll of the rank's own threads (racy increments are fine: it only has to change).
+     * While it changes they make progress themselves, and the background thread keeps off the lock
+     * they spin on: taking it every millisecond inflated the monitor and parked the polling thread.
+     */
+    private volatile int heartbeat;
+
     private void backgroundProgress() {
         MpiOp[] sends = new MpiOp[0];
         MpiCollRequest[] colls = new MpiCollRequest[0];
+        int seen = heartbeat;
         while (!closed) {
             java.util.concurrent.locks.LockSupport.parkNanos(BACKGROUND_NANOS);
+            int h = heartbeat;
+            if (h != seen) {
+                seen = h;
+                continue;
+            }
             synchronized (lock) {   // held throughout (it is reentrant), so MPI cannot be finalized meanwhile
                 if (closed) return;
                 if (pending.isEmpty() && sending.isEmpty() && collecting.isEmpty()) continue;
@@ -379,6 +392,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
 
     /** Tests a started send; completes it (and returns its staging buffer) once MPI has. */
     void pollSend(MpiOp op) {
+        if (Thread.currentThread() != progressThread) heartbeat++;
         boolean done;
         CohortException err = null;
         synchronized (lock) {
@@ -448,6 +462,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
 
     /** Matches posted receives against arrived messages, in posting order. */
     void matchPending() {
+        heartbeat++;
         synchronized (lock) {
             matchLocked();
         }
