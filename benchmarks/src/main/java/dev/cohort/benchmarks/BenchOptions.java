@@ -29,7 +29,7 @@ public final class BenchOptions {
             "  --warmup K           untimed iterations before each size (default: by size)",
             "  --prewarm-ms T       before the first size, repeat the JIT warm-up (10x the warm-up of the",
             "                       smallest and largest size) for T ms and until its time stops improving",
-            "                       (at most 10 T; default 1000; 0: once)",
+            "                       (at most 10 T; default 3000; 0: once)",
             "  --type byte|double   buffer element type (default byte; double sizes are multiples of 8)",
             "  --window W           messages in flight per iteration for bw and bibw (default 64)",
             "  --format osu|kv      OSU-style table (default) or one 'cohort NAME key=value ...' line per row",
@@ -286,7 +286,7 @@ public final class BenchOptions {
         Long maxBytes;
         Integer iterations;
         Integer warmup;
-        int prewarmMillis = Integer.getInteger("cohort.bench.prewarmMillis", 1000);
+        int prewarmMillis = Integer.getInteger("cohort.bench.prewarmMillis", 3000);
         BufferType type = BufferType.BYTE;
         Integer window;
         Format format = Format.OSU;

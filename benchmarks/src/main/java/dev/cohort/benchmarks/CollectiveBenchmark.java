@@ -70,10 +70,12 @@ public abstract class CollectiveBenchmark implements Benchmark {
         report.header(title(), sized() ? "datatype: " + type.javaName() : "", sized() ? "Size" : null, "Avg Latency(us)");
         allocate(comm, type, sizes[sizes.length - 1]);
         Schedule s = schedule();
-        int first = sizes[0], last = sizes[sizes.length - 1];
         Schedule.prewarm(comm, options, true, () -> {
-            if (last != first) timed(comm, type, type.count(last), 0, s.jitWarmup(options, last));
-            timed(comm, type, type.count(first), 0, s.jitWarmup(options, first));
+            // many short calls, not a few long ones: C2 then compiles the timed loop as a method (as
+            // the rows call it) rather than only through on-stack replacement
+            for (int k = 0; k < Schedule.JIT_FACTOR; k++) {
+                for (int i = sizes.length - 1; i >= 0; i--) timed(comm, type, type.count(sizes[i]), 0, s.warmup(options, sizes[i]));
+            }
         });
         Schedule.settle();
         for (int bytes : sizes) {

@@ -69,7 +69,9 @@ final class ObjectLatencyBenchmark implements Benchmark {
             int iterations = options.iterations() != null ? options.iterations() : c.iterations;
             int warmup = options.warmup() != null ? options.warmup() : c.warmup;
             // each object exercises its own serializers, which C2 compiles only after many calls
-            Schedule.prewarm(comm, options, active, () -> timed(comm, c.value, 0, Schedule.JIT_FACTOR * warmup));
+            Schedule.prewarm(comm, options, active, () -> {
+                for (int k = 0; k < Schedule.JIT_FACTOR; k++) timed(comm, c.value, 0, warmup);
+            });
             if (active) Schedule.settle();
             Sync.barrier(comm);
             long nanos = active ? timed(comm, c.value, warmup, iterations) : 0;

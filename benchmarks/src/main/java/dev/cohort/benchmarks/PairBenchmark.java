@@ -67,13 +67,15 @@ abstract class PairBenchmark implements Benchmark {
         report.header(title(), details(options), "Size", column());
         if (active) allocate(type, sizes[sizes.length - 1]);
         Schedule s = schedule();
-        // Both ends of the range: small messages and large ones take different paths (eager copy,
-        // rendezvous), and C2 must have compiled each before its first timed row. The smallest
-        // goes last, since it is timed first.
-        int first = sizes[0], last = sizes[sizes.length - 1];
+        // Every size, ten times its warm-up, largest first: sizes take different paths (inline, ring,
+        // eager copy, rendezvous), and C2 must have compiled each (with the branch profile of all of
+        // them) before the first timed row, or a row measures a deoptimization.
         Schedule.prewarm(comm, options, active, () -> {
-            if (last != first) timed(comm, type, type.count(last), 0, s.jitWarmup(options, last));
-            timed(comm, type, type.count(first), 0, s.jitWarmup(options, first));
+            // many short calls, not a few long ones: C2 then compiles the timed loop as a method (as
+            // the rows call it) rather than only through on-stack replacement
+            for (int k = 0; k < Schedule.JIT_FACTOR; k++) {
+                for (int i = sizes.length - 1; i >= 0; i--) timed(comm, type, type.count(sizes[i]), 0, s.warmup(options, sizes[i]));
+            }
         });
         if (active) Schedule.settle();
         for (int bytes : sizes) {

@@ -8,9 +8,9 @@ import dev.cohort.Comm;
  *
  * <p>Warm-up counts are higher than OSU's (whose C code needs none for a compiler): the JVM must see a
  * path thousands of times before C2 compiles it. Before the first row a run additionally does
- * {@link #JIT_FACTOR} times the warm-up of its smallest and of its largest size, untimed (small and
- * large messages take different paths), repeated for at least --prewarm-ms (see
- * {@link #prewarm}), so no row is a measurement of the interpreter or of code C2 has yet to finish.
+ * {@link #JIT_FACTOR} rounds of every size's warm-up, untimed (sizes take different paths),
+ * repeated for at least --prewarm-ms (see {@link #prewarm}), so no row is a measurement of the
+ * interpreter or of code C2 has yet to finish.
  */
 public final class Schedule {
     /** OSU's LARGE_MESSAGE_SIZE: sizes above it are "large". */
@@ -90,10 +90,5 @@ public final class Schedule {
             more[0] = spent < limit || (!settled && spent < MAX_FACTOR * limit) ? 1 : 0;
             if (limit > 0) comm.bcast(more, 0);
         } while (more[0] != 0);
-    }
-
-    /** Untimed iterations before the first size of a run. */
-    public int jitWarmup(BenchOptions o, int bytes) {
-        return JIT_FACTOR * warmup(o, bytes);
     }
 }

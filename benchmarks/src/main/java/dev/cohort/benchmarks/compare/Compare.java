@@ -68,9 +68,9 @@ public final class Compare {
         this.out = out;
         this.timeout = timeout;
         this.log = log;
-        this.pingSmall = quick ? 1000 : 10000;
+        this.pingSmall = 10000;   // also in --quick: a short row of small messages is one OS hiccup away from 10x
         this.pingLarge = quick ? 50 : 1000;
-        this.reduceSmall = quick ? 200 : 1000;
+        this.reduceSmall = 1000;
         this.reduceLarge = quick ? 10 : 100;
     }
 
