@@ -28,9 +28,15 @@ final class PortableCollectives implements CollectiveEngine {
         this.ch = ch;
     }
 
+    /**
+     * The next collective's tag: the sequence wraps at the transport's tag upper bound (MPJ Express
+     * carries 16 bits of tag, Open MPI's Java transport 23): past it the tag would spill into the bits
+     * the transport packs beside it and messages would go astray. Tags of collectives in flight at the
+     * same time still differ, since never anywhere near that many are.
+     */
     private synchronized int nextTag() {
         int t = sequence;
-        sequence = (sequence + 1) & 0x3fffffff;
+        sequence = t >= ch.transport().tagUpperBound() ? 0 : t + 1;
         return t;
     }
 

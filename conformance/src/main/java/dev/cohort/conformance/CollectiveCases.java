@@ -35,6 +35,20 @@ final class CollectiveCases {
         assertThat(w.allreduce(1, Op.SUM)).isEqualTo(w.size());
     }
 
+    /**
+     * More collectives than a 16-bit tag counts (MPJ Express's bound): engines that number their
+     * collectives must wrap within the transport's tag bound, or the 65,537th goes astray.
+     */
+    static void collectiveSequenceWraps(Comm w) {
+        for (int i = 0; i < 66_000; i++) {
+            w.barrier();
+            if (i % 5_000 == 0 || i > 65_530 && i < 65_540) {
+                assertThat(w.allreduce(i + w.rank(), Op.SUM)).as("allreduce after %d barriers", i)
+                        .isEqualTo(w.size() * i + w.size() * (w.size() - 1) / 2);
+            }
+        }
+    }
+
     static void bcastEveryRootEveryType(Comm w) {
         for (int root = 0; root < w.size(); root++) {
             for (ElementType t : Values.PRIMITIVES) {

@@ -101,6 +101,7 @@ public final class Conformance {
     public static List<ConformanceCase> collectives() {
         return List.of(
                 coll("barrierRepeated", CollectiveCases::barrierRepeated),
+                coll("collectiveSequenceWraps", CollectiveCases::collectiveSequenceWraps),
                 coll("bcastEveryRootEveryType", CollectiveCases::bcastEveryRootEveryType),
                 coll("bcastSizes", CollectiveCases::bcastSizes),
                 coll("reductionsEveryOpEveryType", CollectiveCases::reductionsEveryOpEveryType),

@@ -442,7 +442,7 @@ public final class Compare {
                     Integer.toString(pingSmall / 10)), common));
             runs.add(concat(List.of("latency", "--sizes", "16384:4194304", "--iterations", Integer.toString(pingLarge), "--warmup",
                     Integer.toString(Math.max(10, pingLarge / 10))), common));
-            runs.add(concat(List.of("objlatency", "--iterations", "500", "--warmup", "200"), common));
+            runs.add(concat(List.of("objlatency", "--iterations", "5000", "--warmup", "500"), common));
         } else {
             runs.add(concat(List.of("latency", "--sizes", "1:4194304"), common));
             runs.add(concat(List.of("objlatency"), common));
