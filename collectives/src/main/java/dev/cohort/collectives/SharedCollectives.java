@@ -113,11 +113,27 @@ final class SharedCollectives implements CollectiveEngine {
         int count, root;
         ElementType t;
         Op op;
-        /** A copy of the rank's data when it is not inline in cells (reused, grown as needed). */
+        /** Whether the data is inline in cells; else it is in {@link #data}. */
         boolean inline;
-        Object data;
-        ElementType dataType;
+        /** A copy of the rank's data when it is not inline. */
+        final Reusable data = new Reusable();
+        /** Work space of the owning rank for combining the posts of this slot's collective. */
+        final Reusable scratch = new Reusable();
         long q0, q1, q2, q3, q4, q5, q6, q7;
+    }
+
+    /** An array kept for reuse: replaced only when a call needs another element type or more room. */
+    static final class Reusable {
+        Object array;
+        private ElementType type;
+
+        Object get(ElementType t, int count) {
+            if (type != t || ElementType.capacity(array) < count) {
+                array = t.newArray(Math.max(count, 8));
+                type = t;
+            }
+            return array;
+        }
     }
 
     static class Pad {
@@ -199,26 +215,25 @@ final class SharedCollectives implements CollectiveEngine {
         }
     }
 
-    /** A rank's arrival at a Sync; complete once every rank has arrived. */
-    static final class Arrival extends Request {
+    /**
+     * Something a rank waits for on the board, as a request: it names the collective and what it waits
+     * for (for deadlock reports) and completes with an empty status.
+     */
+    abstract static class BoardWait extends Request {
         private final Channel ch;
-        private final String what;
+        private final String name, what;
 
-        Arrival(Channel ch, String what) {
+        BoardWait(Channel ch, String name, String what) {
             super(ACTIVE);
             this.ch = ch;
+            this.name = name;
             this.what = what;
         }
 
-        void done() {
+        final void done() {
             resultSource = Comm.PROC_NULL;
             resultTag = Comm.ANY_TAG;
             complete();
-        }
-
-        @Override
-        protected boolean poll() {
-            return isComplete();
         }
 
         @Override
@@ -233,12 +248,24 @@ final class SharedCollectives implements CollectiveEngine {
 
         @Override
         public String describe() {
-            return what + "(comm=" + ch.comm().name() + ", waiting for every rank to arrive)";
+            return name + "(comm=" + ch.comm().name() + ", " + what + ")";
         }
 
         @Override
         protected boolean doCancel() {
             return false;
+        }
+    }
+
+    /** A rank's arrival at a Sync; complete once every rank has arrived. */
+    static final class Arrival extends BoardWait {
+        Arrival(Channel ch, String what) {
+            super(ch, what, "waiting for every rank to arrive");
+        }
+
+        @Override
+        protected boolean poll() {
+            return isComplete();
         }
     }
 
@@ -297,7 +324,7 @@ final class SharedCollectives implements CollectiveEngine {
             if (!(o instanceof Detail)) return false;
             Detail d = (Detail) o;
             // user operations are made on each rank: compare them by name
-            return d.t == t && d.root == root && (d.op == op || (d.op != null && op != null && d.op.name().equals(op.name())));
+            return d.t == t && d.root == root && sameOp(d.op, op);
         }
 
         @Override
@@ -307,8 +334,27 @@ final class SharedCollectives implements CollectiveEngine {
 
         @Override
         public String toString() {
-            return t + (op != null ? ", " + op.name() : "") + (root >= 0 ? ", root " + root : "");
+            return detailText(t, op, root);
         }
+    }
+
+    /** User operations are made on each rank: the same operation has the same name everywhere. */
+    private static boolean sameOp(Op a, Op b) {
+        return a == b || (a != null && b != null && a.name().equals(b.name()));
+    }
+
+    private static String detailText(ElementType t, Op op, int root) {
+        return t == null ? "" : t + (op != null ? ", " + op.name() : "") + (root >= 0 ? ", root " + root : "");
+    }
+
+    private static String showCall(String call, ElementType t, Op op, int root, int count) {
+        return call + "(" + detailText(t, op, root) + ") of " + count + " elements";
+    }
+
+    /** The error every rank throws when rank j's call differs from this rank's (described by the two texts). */
+    private CohortException disagreement(ErrorClass c, String op, String mine, int j, String theirs) {
+        return new CohortException(c, ch.comm().worldRankOf(me), "rank " + me + ": " + op + " on " + ch.comm().name()
+                + ": the ranks disagree: rank " + me + " called " + mine + ", rank " + j + " called " + theirs);
     }
 
     /**
@@ -319,10 +365,7 @@ final class SharedCollectives implements CollectiveEngine {
         for (int j = 0; j < n; j++) {
             boolean sameCall = rd.call[j] == rd.call[me] && java.util.Objects.equals(rd.detail[j], rd.detail[me]);
             if (rd.count[j] != rd.count[me] || !sameCall) {
-                ErrorClass c = sameCall ? ErrorClass.COUNT : ErrorClass.ARG;
-                throw new CohortException(c, ch.comm().worldRankOf(me), "rank " + me + ": " + op + " on " + ch.comm().name()
-                        + ": the ranks disagree: rank " + me + " called " + show(rd, me) + ", rank " + j + " called "
-                        + show(rd, j));
+                throw disagreement(sameCall ? ErrorClass.COUNT : ErrorClass.ARG, op, show(rd, me), j, show(rd, j));
             }
         }
     }
@@ -499,8 +542,7 @@ final class SharedCollectives implements CollectiveEngine {
         long r = nextSeq();
         int slot = (int) (r % ROUNDS);
         Post[] posts = board.posts[slot];
-        Lane[] lanes = board.lanes;
-        boolean posts_ = reduces || me == root;
+        boolean contributes = reduces || me == root;
         boolean reads = root < 0 || me == root || !reduces;
         return new Shared(ch, name) {
             @Override
@@ -508,7 +550,7 @@ final class SharedCollectives implements CollectiveEngine {
                 switch (phase) {
                     case 0:
                         phase = 1;
-                        if (posts_ && r >= ROUNDS && !slotFree(r)) {
+                        if (contributes && r >= ROUNDS && !slotFree(r)) {
                             follow(new Await(ch, name, "waiting for every rank to finish the collective " + ROUNDS
                                     + " before this one", () -> slotFree(r), board.parked[me]));
                             return false;
@@ -516,7 +558,7 @@ final class SharedCollectives implements CollectiveEngine {
                         // fall through
                     case 1:
                         phase = 2;
-                        if (posts_) publish(posts[me], r, name, in, inOff, count, t, op, root, lanes);
+                        if (contributes) publish(posts[me], r, name, in, inOff, count, t, op, root);
                         if (!reads) {
                             retire(r);
                             return true;
@@ -575,8 +617,7 @@ final class SharedCollectives implements CollectiveEngine {
         return board.rounds[(int) (r % ROUNDS)].announced[j] == r;
     }
 
-    private void publish(Post p, long r, String name, Object in, int inOff, int count, ElementType t, Op op, int root,
-                         Lane[] lanes) {
+    private void publish(Post p, long r, String name, Object in, int inOff, int count, ElementType t, Op op, int root) {
         // the call's description is written only when it changes, so a repeated call dirties one line
         if (p.call != name) p.call = name;
         if (p.count != count) p.count = count;
@@ -589,13 +630,7 @@ final class SharedCollectives implements CollectiveEngine {
             if (inline) {
                 Words.copyIn(in, inOff, t, count, p.cells, 1);
             } else {
-                Object d = p.data;
-                if (p.dataType != t || ElementType.capacity(d) < count) {
-                    d = t.newArray(Math.max(count, 8));
-                    p.data = d;
-                    p.dataType = t;
-                }
-                Buffers.copy(in, inOff, d, 0, count);
+                Buffers.copy(in, inOff, p.data.get(t, count), 0, count);
             }
         }
         CELL.setVolatile(p.cells, 0, r);   // volatile: the read of the parked threads below comes after it
@@ -614,18 +649,13 @@ final class SharedCollectives implements CollectiveEngine {
             if (!reduces && j != root) continue;
             Post p = posts[j];
             if (seqOf(p) != r) {
-                Round rd = board.rounds[(int) (r % ROUNDS)];
-                throw new CohortException(ErrorClass.COUNT, ch.comm().worldRankOf(me), "rank " + me + ": " + name + " on "
-                        + ch.comm().name() + ": the ranks disagree: rank " + me + " called "
-                        + showCall(name, t, op, root, count) + ", rank " + j + " called " + show(rd, j));
+                throw disagreement(ErrorClass.COUNT, name, showCall(name, t, op, root, count), j,
+                        show(board.rounds[(int) (r % ROUNDS)], j));
             }
-            boolean sameCall = p.call == name && p.t == t && p.root == root
-                    && (p.op == op || (p.op != null && op != null && p.op.name().equals(op.name())));
+            boolean sameCall = p.call == name && p.t == t && p.root == root && sameOp(p.op, op);
             if (p.count != count || !sameCall) {
-                ErrorClass c = sameCall ? ErrorClass.COUNT : ErrorClass.ARG;
-                throw new CohortException(c, ch.comm().worldRankOf(me), "rank " + me + ": " + name + " on " + ch.comm().name()
-                        + ": the ranks disagree: rank " + me + " called " + showCall(name, t, op, root, count) + ", rank " + j
-                        + " called " + showCall(p.call, p.t, p.op, p.root, p.count));
+                throw disagreement(sameCall ? ErrorClass.COUNT : ErrorClass.ARG, name, showCall(name, t, op, root, count), j,
+                        showCall(p.call, p.t, p.op, p.root, p.count));
             }
         }
         if (count == 0 || (root >= 0 && reduces && me != root)) return;
@@ -637,10 +667,10 @@ final class SharedCollectives implements CollectiveEngine {
         Object scratch = null;
         for (int j = 1; j < n; j++) {
             Post p = posts[j];
-            Object in = p.data;
+            Object in = p.data.array;
             if (p.inline || !op.isCommutative()) {
                 // inline data, or dst = dst op in_j for a non-commutative op: go through scratch
-                if (scratch == null) scratch = t.newArray(count);
+                if (scratch == null) scratch = posts[me].scratch.get(t, count);
                 copyOut(p, scratch, 0, count, t);
                 in = scratch;
             }
@@ -655,67 +685,36 @@ final class SharedCollectives implements CollectiveEngine {
 
     private static void copyOut(Post p, Object out, int outOff, int count, ElementType t) {
         if (p.inline) Words.copyOut(p.cells, 1, out, outOff, t, count);
-        else Buffers.copy(p.data, 0, out, outOff, count);
+        else Buffers.copy(p.data.array, 0, out, outOff, count);
     }
 
-    private static String showCall(String call, ElementType t, Op op, int root, int count) {
-        return call + "(" + (t == null ? "" : t + (op != null ? ", " + op.name() : "") + (root >= 0 ? ", root " + root : ""))
-                + ") of " + count + " elements";
-    }
 
     /**
-     * Waits for a condition on the board; the rank's lane names the parked thread, which a
+     * Waits for a condition on the board; the rank's parked slot names the waiting thread, which a
      * publishing rank unparks.
      */
-    private static final class Await extends Request {
-        private final Channel ch;
-        private final String name, what;
+    private static final class Await extends BoardWait {
         private final java.util.function.BooleanSupplier ready;
-        private final Parked lane;
+        private final Parked parked;
 
-        Await(Channel ch, String name, String what, java.util.function.BooleanSupplier ready, Parked lane) {
-            super(ACTIVE);
-            this.ch = ch;
-            this.name = name;
-            this.what = what;
+        Await(Channel ch, String name, String what, java.util.function.BooleanSupplier ready, Parked parked) {
+            super(ch, name, what);
             this.ready = ready;
-            this.lane = lane;
+            this.parked = parked;
         }
 
         @Override
         protected boolean poll() {
             if (isComplete()) return true;
             if (!ready.getAsBoolean()) return false;
-            resultSource = Comm.PROC_NULL;
-            resultTag = Comm.ANY_TAG;
-            complete();
+            done();
             return true;
         }
 
         @Override
         protected void registerWaiter(Thread t) {
             super.registerWaiter(t);
-            lane.waiter = t;
-        }
-
-        @Override
-        protected Comm comm() {
-            return ch.comm();
-        }
-
-        @Override
-        protected ProgressEngine engine() {
-            return ch.transport().engine();
-        }
-
-        @Override
-        public String describe() {
-            return name + "(comm=" + ch.comm().name() + ", " + what + ")";
-        }
-
-        @Override
-        protected boolean doCancel() {
-            return false;
+            parked.waiter = t;
         }
     }
 

@@ -235,10 +235,7 @@ final class LocalTransport implements Transport, ProgressEngine {
      */
     private static void drainLocked(Mailbox box, Ring r) {
         for (int s; (s = r.peek()) >= 0; ) {
-            if (!toPosted(box, r, s)) {
-                box.append(waitingCopy(box, r, s));
-                r.release(s);
-            }
+            if (!toPosted(box, r, s)) toWaiting(box, r, s);
         }
     }
 
@@ -278,6 +275,12 @@ final class LocalTransport implements Transport, ProgressEngine {
     /** Drains every ring into the mailbox; call under its monitor. */
     private static void drainAllLocked(Mailbox box) {
         for (Ring r : box.rings) drainLocked(box, r);
+    }
+
+    /** Moves the ring's head message to the end of the waiting list and releases its slot. */
+    private static void toWaiting(Mailbox box, Ring r, int s) {
+        box.append(waitingCopy(box, r, s));
+        r.release(s);
     }
 
     /** A waiting message holding a copy of a ring slot's message (an object's encoding is handed over). */
@@ -328,8 +331,7 @@ final class LocalTransport implements Transport, ProgressEngine {
                 r.release(s);
                 return true;
             }
-            box.append(waitingCopy(box, r, s));
-            r.release(s);
+            toWaiting(box, r, s);
         }
         return false;
     }

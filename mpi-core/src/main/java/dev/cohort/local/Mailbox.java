@@ -151,13 +151,4 @@ final class Mailbox {
         m.next = free;
         free = m;
     }
-
-    /** Describes what is pending here, for deadlock reports. */
-    String pendingSummary() {
-        int posted = 0, waiting = 0;
-        for (LocalOp r = postedHead; r != null; r = r.next) posted++;
-        for (Message m = waitingHead; m != null; m = m.next) waiting++;
-        for (Ring r : rings) if (r.ready()) waiting++;
-        return posted + " receives posted, " + waiting + " unreceived messages";
-    }
 }
