@@ -414,6 +414,23 @@ public final class Comm extends CommCollectives {
         }
     }
 
+    private volatile CollectiveEngine blockingEngine;
+
+    /**
+     * The engine for a call whose caller waits for the request right away: the collective engine's
+     * {@link CollectiveEngine#forBlockingCalls()}, which may run the operation to completion before
+     * returning (a native transport's blocking MPI collective).
+     */
+    private CollectiveEngine blockingEngine() {
+        CollectiveEngine e = blockingEngine;
+        if (e == null) blockingEngine = e = collectiveEngine().forBlockingCalls();
+        return e;
+    }
+
+    private CollectiveEngine engine(boolean blocking) {
+        return blocking ? blockingEngine() : collectiveEngine();
+    }
+
     private static CollectiveEngineProvider defaultProvider() {
         CollectiveEngineProvider p = defaultCollectives;
         if (p == null) {
@@ -526,7 +543,7 @@ public final class Comm extends CommCollectives {
     /** Blocks until every rank of the communicator has called barrier. */
     public void barrier() {
         checkLive("barrier");
-        collectiveEngine().barrier().waitFor();
+        blockingEngine().barrier().waitFor();
     }
 
     /** Nonblocking barrier: completes once every rank has started it. */
@@ -542,17 +559,17 @@ public final class Comm extends CommCollectives {
     }
 
     @Override
-    Request bcast0(Object buf, ElementType t, int offset, int count, int root) {
+    Request bcast0(Object buf, ElementType t, int offset, int count, int root, boolean blocking) {
         checkLive("bcast");
         checkRoot(root, "bcast");
         checkBuffer(buf, t, offset, count, "bcast", true);
-        return collectiveEngine().bcast(buf, t, offset, count, root);
+        return engine(blocking).bcast(buf, t, offset, count, root);
     }
 
     private static final String[] REDUCE_NAMES = {"reduce", "allreduce", "scan", "exscan"};
 
     @Override
-    Request reduce0(int kind, Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op o, int root) {
+    Request reduce0(int kind, Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op o, int root, boolean blocking) {
         String op = REDUCE_NAMES[kind];
         checkLive(op);
         if (kind == 0) checkRoot(root, op);
@@ -571,7 +588,7 @@ public final class Comm extends CommCollectives {
                 sendOffset = 0;
             }
         }
-        CollectiveEngine e = collectiveEngine();
+        CollectiveEngine e = engine(blocking);
         switch (kind) {
             case 0: return e.reduce(send, sendOffset, receives ? recv : null, recvOffset, count, t, o, root);
             case 1: return e.allreduce(send, sendOffset, recv, recvOffset, count, t, o);
@@ -582,7 +599,7 @@ public final class Comm extends CommCollectives {
 
     @Override
     Request gather0(Object send, int sendOffset, int sendCount, Object recv, int recvOffset, int[] counts, int[] displs,
-                    ElementType t, int root, boolean all) {
+                    ElementType t, int root, boolean all, boolean blocking) {
         String op = (all ? "allgather" : "gather") + (counts != null ? "v" : "");
         checkLive(op);
         if (!all) checkRoot(root, op);
@@ -610,7 +627,7 @@ public final class Comm extends CommCollectives {
                 sendOffset = 0;
             }
         }
-        CollectiveEngine e = collectiveEngine();
+        CollectiveEngine e = engine(blocking);
         if (all) return e.allgatherv(send, sendOffset, sendCount, recv, recvOffset, counts, displs, t);
         return e.gatherv(send, sendOffset, sendCount, receives ? recv : null, recvOffset, receives ? counts : null,
                 receives ? displs : null, t, root);
@@ -618,7 +635,7 @@ public final class Comm extends CommCollectives {
 
     @Override
     Request scatter0(Object send, int sendOffset, int[] counts, int[] displs, Object recv, int recvOffset, int recvCount,
-                     ElementType t, int root) {
+                     ElementType t, int root, boolean blocking) {
         String op = counts != null ? "scatterv" : "scatter";
         checkLive(op);
         checkRoot(root, op);
@@ -647,13 +664,13 @@ public final class Comm extends CommCollectives {
                 sendOffset = 0;
             }
         }
-        return collectiveEngine().scatterv(sends ? send : null, sendOffset, sends ? counts : null, sends ? displs : null,
+        return engine(blocking).scatterv(sends ? send : null, sendOffset, sends ? counts : null, sends ? displs : null,
                 recv, recvOffset, recvCount, t, root);
     }
 
     @Override
     Request alltoall0(Object send, int sendOffset, int[] sendCounts, int[] sendDispls, Object recv, int recvOffset,
-                      int[] recvCounts, int[] recvDispls, ElementType t, int uniformCount) {
+                      int[] recvCounts, int[] recvDispls, ElementType t, int uniformCount, boolean blocking) {
         String op = uniformCount >= 0 ? "alltoall" : "alltoallv";
         checkLive(op);
         if (uniformCount >= 0 || sendCounts == null) {
@@ -672,11 +689,11 @@ public final class Comm extends CommCollectives {
             send = copyRange(send, t, sendOffset, (int) total);
             sendOffset = 0;
         }
-        return collectiveEngine().alltoallv(send, sendOffset, sendCounts, sendDispls, recv, recvOffset, recvCounts, recvDispls, t);
+        return engine(blocking).alltoallv(send, sendOffset, sendCounts, sendDispls, recv, recvOffset, recvCounts, recvDispls, t);
     }
 
     @Override
-    Request reduceScatter0(Object send, int sendOffset, Object recv, int recvOffset, int[] counts, ElementType t, Op o, int block) {
+    Request reduceScatter0(Object send, int sendOffset, Object recv, int recvOffset, int[] counts, ElementType t, Op o, int block, boolean blocking) {
         String op = counts == null ? "reduceScatterBlock" : "reduceScatter";
         checkLive(op);
         if (counts == null) {
@@ -702,7 +719,7 @@ public final class Comm extends CommCollectives {
                 sendOffset = 0;
             }
         }
-        return collectiveEngine().reduceScatter(send, sendOffset, recv, recvOffset, counts, t, o);
+        return engine(blocking).reduceScatter(send, sendOffset, recv, recvOffset, counts, t, o);
     }
 
     // ---------------------------------------------------------------- collectives: scalars
@@ -710,63 +727,63 @@ public final class Comm extends CommCollectives {
     /** Allreduce of one double. */
     public double allreduce(double value, Op op) {
         double[] a = {value};
-        reduce0(1, a, 0, a, 0, 1, ElementType.DOUBLE, op, 0).await();
+        reduce0(1, a, 0, a, 0, 1, ElementType.DOUBLE, op, 0, true).await();
         return a[0];
     }
 
     /** Allreduce of one long. */
     public long allreduce(long value, Op op) {
         long[] a = {value};
-        reduce0(1, a, 0, a, 0, 1, ElementType.LONG, op, 0).await();
+        reduce0(1, a, 0, a, 0, 1, ElementType.LONG, op, 0, true).await();
         return a[0];
     }
 
     /** Allreduce of one int. */
     public int allreduce(int value, Op op) {
         int[] a = {value};
-        reduce0(1, a, 0, a, 0, 1, ElementType.INT, op, 0).await();
+        reduce0(1, a, 0, a, 0, 1, ElementType.INT, op, 0, true).await();
         return a[0];
     }
 
     /** Allreduce of one boolean (LAND, LOR, LXOR, BAND, BOR, BXOR). */
     public boolean allreduce(boolean value, Op op) {
         boolean[] a = {value};
-        reduce0(1, a, 0, a, 0, 1, ElementType.BOOLEAN, op, 0).await();
+        reduce0(1, a, 0, a, 0, 1, ElementType.BOOLEAN, op, 0, true).await();
         return a[0];
     }
 
     /** Reduce of one double to the root; other ranks get their own value back. */
     public double reduce(double value, Op op, int root) {
         double[] a = {value}, r = {value};
-        reduce0(0, a, 0, r, 0, 1, ElementType.DOUBLE, op, root).await();
+        reduce0(0, a, 0, r, 0, 1, ElementType.DOUBLE, op, root, true).await();
         return r[0];
     }
 
     /** Reduce of one long to the root; other ranks get their own value back. */
     public long reduce(long value, Op op, int root) {
         long[] a = {value}, r = {value};
-        reduce0(0, a, 0, r, 0, 1, ElementType.LONG, op, root).await();
+        reduce0(0, a, 0, r, 0, 1, ElementType.LONG, op, root, true).await();
         return r[0];
     }
 
     /** Inclusive scan of one double. */
     public double scan(double value, Op op) {
         double[] a = {value};
-        reduce0(2, a, 0, a, 0, 1, ElementType.DOUBLE, op, 0).await();
+        reduce0(2, a, 0, a, 0, 1, ElementType.DOUBLE, op, 0, true).await();
         return a[0];
     }
 
     /** Inclusive scan of one long. */
     public long scan(long value, Op op) {
         long[] a = {value};
-        reduce0(2, a, 0, a, 0, 1, ElementType.LONG, op, 0).await();
+        reduce0(2, a, 0, a, 0, 1, ElementType.LONG, op, 0, true).await();
         return a[0];
     }
 
     /** Exclusive scan of one long; rank 0 gets {@code identity}. */
     public long exscan(long value, Op op, long identity) {
         long[] a = {value}, r = {identity};
-        reduce0(3, a, 0, r, 0, 1, ElementType.LONG, op, 0).await();
+        reduce0(3, a, 0, r, 0, 1, ElementType.LONG, op, 0, true).await();
         return r[0];
     }
 
@@ -798,7 +815,7 @@ public final class Comm extends CommCollectives {
     public Loc allreduceLoc(double value, long index, Op op) {
         if (op == null || !op.isLoc()) throw error(ErrorClass.OP, "allreduceLoc", "the operation must be MINLOC or MAXLOC, got " + op);
         double[] a = {value, index};
-        reduce0(1, a, 0, a, 0, 2, ElementType.DOUBLE, op, 0).await();
+        reduce0(1, a, 0, a, 0, 2, ElementType.DOUBLE, op, 0, true).await();
         return new Loc(a[0], (long) a[1]);
     }
 
@@ -837,9 +854,9 @@ public final class Comm extends CommCollectives {
         checkRoot(root, "bcastObject");
         byte[] bytes = rank == root ? encode(value, "bcastObject") : null;
         int[] len = {bytes == null ? 0 : bytes.length};
-        bcast0(len, ElementType.INT, 0, 1, root).await();
+        bcast0(len, ElementType.INT, 0, 1, root, true).await();
         if (rank != root) bytes = new byte[len[0]];
-        bcast0(bytes, ElementType.BYTE, 0, len[0], root).await();
+        bcast0(bytes, ElementType.BYTE, 0, len[0], root, true).await();
         return rank == root ? value : (T) decode(bytes, 0, bytes.length);
     }
 
@@ -861,11 +878,11 @@ public final class Comm extends CommCollectives {
         byte[] mine = encode(value, op);
         int[] lens = new int[size];
         int[] one = {mine.length};
-        gather0(one, 0, 1, lens, 0, null, null, ElementType.INT, root, all).await();
+        gather0(one, 0, 1, lens, 0, null, null, ElementType.INT, root, all, true).await();
         boolean receives = all || rank == root;
         int[] displs = prefix(lens);
         byte[] allBytes = receives ? new byte[displs[size - 1] + lens[size - 1]] : null;
-        gather0(mine, 0, mine.length, allBytes, 0, receives ? lens : null, receives ? displs : null, ElementType.BYTE, root, all)
+        gather0(mine, 0, mine.length, allBytes, 0, receives ? lens : null, receives ? displs : null, ElementType.BYTE, root, all, true)
                 .await();
         if (!receives) return null;
         List<T> out = new ArrayList<>(size);
@@ -888,9 +905,9 @@ public final class Comm extends CommCollectives {
             all = concat(encodeAll(values, "scatterObjects"), lens);
         }
         int[] myLen = new int[1];
-        scatter0(lens, 0, null, null, myLen, 0, 1, ElementType.INT, root).await();
+        scatter0(lens, 0, null, null, myLen, 0, 1, ElementType.INT, root, true).await();
         byte[] mine = new byte[myLen[0]];
-        scatter0(all, 0, rank == root ? lens : null, rank == root ? prefix(lens) : null, mine, 0, myLen[0], ElementType.BYTE, root)
+        scatter0(all, 0, rank == root ? lens : null, rank == root ? prefix(lens) : null, mine, 0, myLen[0], ElementType.BYTE, root, true)
                 .await();
         return (T) decode(mine, 0, mine.length);
     }
@@ -906,10 +923,10 @@ public final class Comm extends CommCollectives {
         int[] sendLens = new int[size];
         byte[] sendAll = concat(encodeAll(values, "alltoallObjects"), sendLens);
         int[] recvLens = new int[size];
-        alltoall0(sendLens, 0, null, null, recvLens, 0, null, null, ElementType.INT, 1).await();
+        alltoall0(sendLens, 0, null, null, recvLens, 0, null, null, ElementType.INT, 1, true).await();
         int[] recvDispls = prefix(recvLens);
         byte[] recvAll = new byte[recvDispls[size - 1] + recvLens[size - 1]];
-        alltoall0(sendAll, 0, sendLens, prefix(sendLens), recvAll, 0, recvLens, recvDispls, ElementType.BYTE, -1).await();
+        alltoall0(sendAll, 0, sendLens, prefix(sendLens), recvAll, 0, recvLens, recvDispls, ElementType.BYTE, -1, true).await();
         List<T> out = new ArrayList<>(size);
         for (int r = 0; r < size; r++) out.add((T) decode(recvAll, recvDispls[r], recvLens[r]));
         return out;
@@ -982,7 +999,7 @@ public final class Comm extends CommCollectives {
         }
         int[] mine = {color, key};
         int[] all = new int[2 * size];
-        gather0(mine, 0, 2, all, 0, null, null, ElementType.INT, 0, true).await();
+        gather0(mine, 0, 2, all, 0, null, null, ElementType.INT, 0, true, true).await();
         int ctx = allocateContexts();
         if (color == UNDEFINED) return null;
         List<int[]> members = new ArrayList<>();

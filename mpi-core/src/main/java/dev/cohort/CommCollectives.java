@@ -22,2095 +22,2100 @@ abstract class CommCollectives extends CommBuffers {
     /** Lets a nonblocking collective advance while its rank waits on other requests (blocking calls skip this). */
     abstract Request progressed(Request r);
 
-    abstract Request bcast0(Object buf, ElementType t, int offset, int count, int root);
+    /*
+     * The collectives behind the overloads. blocking: the caller waits for the request right away, so the
+     * engine may run the operation to completion first (CollectiveEngine.forBlockingCalls); a
+     * nonblocking call must return without waiting for other ranks.
+     */
+    abstract Request bcast0(Object buf, ElementType t, int offset, int count, int root, boolean blocking);
 
     /** kind: 0 reduce (to root), 1 allreduce, 2 scan, 3 exscan. */
-    abstract Request reduce0(int kind, Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op op, int root);
+    abstract Request reduce0(int kind, Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op op, int root, boolean blocking);
 
-    abstract Request gather0(Object send, int sendOffset, int sendCount, Object recv, int recvOffset, int[] counts, int[] displs, ElementType t, int root, boolean all);
+    abstract Request gather0(Object send, int sendOffset, int sendCount, Object recv, int recvOffset, int[] counts, int[] displs, ElementType t, int root, boolean all, boolean blocking);
 
-    abstract Request scatter0(Object send, int sendOffset, int[] counts, int[] displs, Object recv, int recvOffset, int recvCount, ElementType t, int root);
+    abstract Request scatter0(Object send, int sendOffset, int[] counts, int[] displs, Object recv, int recvOffset, int recvCount, ElementType t, int root, boolean blocking);
 
-    abstract Request alltoall0(Object send, int sendOffset, int[] sendCounts, int[] sendDispls, Object recv, int recvOffset, int[] recvCounts, int[] recvDispls, ElementType t, int uniform);
+    abstract Request alltoall0(Object send, int sendOffset, int[] sendCounts, int[] sendDispls, Object recv, int recvOffset, int[] recvCounts, int[] recvDispls, ElementType t, int uniform, boolean blocking);
 
-    abstract Request reduceScatter0(Object send, int sendOffset, Object recv, int recvOffset, int[] counts, ElementType t, Op op, int block);
+    abstract Request reduceScatter0(Object send, int sendOffset, Object recv, int recvOffset, int[] counts, ElementType t, Op op, int block, boolean blocking);
 
 
     // ---------------------------------------------------------------- byte[]
 
     /** Broadcasts count elements from the root to every rank. Blocks until this rank's part is done. */
     public final void bcast(byte[] buf, int offset, int count, int root) {
-        bcast0(buf, ElementType.BYTE, offset, count, root).waitFor();
+        bcast0(buf, ElementType.BYTE, offset, count, root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts count elements from the root to every rank. */
     public final Request ibcast(byte[] buf, int offset, int count, int root) {
-        return progressed(bcast0(buf, ElementType.BYTE, offset, count, root));
+        return progressed(bcast0(buf, ElementType.BYTE, offset, count, root, false));
     }
 
     /** Broadcasts the whole buffer from the root. Blocks until this rank's part is done. */
     public final void bcast(byte[] buf, int root) {
-        bcast0(buf, ElementType.BYTE, 0, n(buf), root).waitFor();
+        bcast0(buf, ElementType.BYTE, 0, n(buf), root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts the whole buffer from the root. */
     public final Request ibcast(byte[] buf, int root) {
-        return progressed(bcast0(buf, ElementType.BYTE, 0, n(buf), root));
+        return progressed(bcast0(buf, ElementType.BYTE, 0, n(buf), root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Blocks until this rank's part is done. */
     public final void reduce(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count, Op op, int root) {
-        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, root).waitFor();
+        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. */
     public final Request ireduce(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count, Op op, int root) {
-        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, root));
+        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void reduce(byte[] send, byte[] recv, Op op, int root) {
-        reduce0(0, send, 0, recv, 0, n(send), ElementType.BYTE, op, root).waitFor();
+        reduce0(0, send, 0, recv, 0, n(send), ElementType.BYTE, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. Whole send buffer. */
     public final Request ireduce(byte[] send, byte[] recv, Op op, int root) {
-        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.BYTE, op, root));
+        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.BYTE, op, root, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allreduce(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count, Op op) {
-        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0).waitFor();
+        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. */
     public final Request iallreduce(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0));
+        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void allreduce(byte[] send, byte[] recv, Op op) {
-        reduce0(1, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0).waitFor();
+        reduce0(1, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. Whole send buffer. */
     public final Request iallreduce(byte[] send, byte[] recv, Op op) {
-        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0));
+        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Blocks until this rank's part is done. */
     public final void scan(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count, Op op) {
-        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0).waitFor();
+        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. */
     public final Request iscan(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0));
+        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. Blocks until this rank's part is done. */
     public final void scan(byte[] send, byte[] recv, Op op) {
-        reduce0(2, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0).waitFor();
+        reduce0(2, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. */
     public final Request iscan(byte[] send, byte[] recv, Op op) {
-        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0));
+        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Blocks until this rank's part is done. */
     public final void exscan(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count, Op op) {
-        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0).waitFor();
+        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). */
     public final Request iexscan(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0));
+        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.BYTE, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. Blocks until this rank's part is done. */
     public final void exscan(byte[] send, byte[] recv, Op op) {
-        reduce0(3, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0).waitFor();
+        reduce0(3, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. */
     public final Request iexscan(byte[] send, byte[] recv, Op op) {
-        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0));
+        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.BYTE, op, 0, false));
     }
 
     /** Reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. Blocks until this rank's part is done. */
     public final void reduceScatter(byte[] send, byte[] recv, int[] counts, Op op) {
-        reduceScatter0(send, 0, recv, 0, counts, ElementType.BYTE, op, -1).waitFor();
+        reduceScatter0(send, 0, recv, 0, counts, ElementType.BYTE, op, -1, true).waitFor();
     }
 
     /** Nonblocking reduceScatter: reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. */
     public final Request ireduceScatter(byte[] send, byte[] recv, int[] counts, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.BYTE, op, -1));
+        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.BYTE, op, -1, false));
     }
 
     /** Reduces size*count elements and scatters count to each rank. Blocks until this rank's part is done. */
     public final void reduceScatterBlock(byte[] send, byte[] recv, int count, Op op) {
-        reduceScatter0(send, 0, recv, 0, null, ElementType.BYTE, op, count).waitFor();
+        reduceScatter0(send, 0, recv, 0, null, ElementType.BYTE, op, count, true).waitFor();
     }
 
     /** Nonblocking reduceScatterBlock: reduces size*count elements and scatters count to each rank. */
     public final Request ireduceScatterBlock(byte[] send, byte[] recv, int count, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.BYTE, op, count));
+        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.BYTE, op, count, false));
     }
 
     /** Gathers count elements from every rank into the root's receive buffer, in rank order. Blocks until this rank's part is done. */
     public final void gather(byte[] send, int sendOffset, int count, byte[] recv, int recvOffset, int root) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, root, false).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers count elements from every rank into the root's receive buffer, in rank order. */
     public final Request igather(byte[] send, int sendOffset, int count, byte[] recv, int recvOffset, int root) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, root, false));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, root, false, false));
     }
 
     /** Gathers every rank's whole send buffer into the root's receive buffer. Blocks until this rank's part is done. */
     public final void gather(byte[] send, byte[] recv, int root) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.BYTE, root, false).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.BYTE, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers every rank's whole send buffer into the root's receive buffer. */
     public final Request igather(byte[] send, byte[] recv, int root) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.BYTE, root, false));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.BYTE, root, false, false));
     }
 
     /** Gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void gatherv(byte[] send, int sendOffset, int sendCount, byte[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, root, false).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, root, false, true).waitFor();
     }
 
     /** Nonblocking gatherv: gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. */
     public final Request igatherv(byte[] send, int sendOffset, int sendCount, byte[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, root, false));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, root, false, false));
     }
 
     /** Gathers count elements from every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(byte[] send, int sendOffset, int count, byte[] recv, int recvOffset) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, 0, true).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers count elements from every rank into every rank's receive buffer. */
     public final Request iallgather(byte[] send, int sendOffset, int count, byte[] recv, int recvOffset) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, 0, true));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, 0, true, false));
     }
 
     /** Gathers every rank's whole send buffer into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(byte[] send, byte[] recv) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.BYTE, 0, true).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.BYTE, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers every rank's whole send buffer into every rank's receive buffer. */
     public final Request iallgather(byte[] send, byte[] recv) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.BYTE, 0, true));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.BYTE, 0, true, false));
     }
 
     /** Gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void allgatherv(byte[] send, int sendOffset, int sendCount, byte[] recv, int recvOffset, int[] counts, int[] displs) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, 0, true).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgatherv: gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. */
     public final Request iallgatherv(byte[] send, int sendOffset, int sendCount, byte[] recv, int recvOffset, int[] counts, int[] displs) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, 0, true));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, 0, true, false));
     }
 
     /** Scatters count elements to every rank from the root's send buffer, in rank order. Blocks until this rank's part is done. */
     public final void scatter(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count, int root) {
-        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BYTE, root).waitFor();
+        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BYTE, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters count elements to every rank from the root's send buffer, in rank order. */
     public final Request iscatter(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count, int root) {
-        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BYTE, root));
+        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BYTE, root, false));
     }
 
     /** Scatters the root's send buffer: each rank receives its whole receive buffer's worth. Blocks until this rank's part is done. */
     public final void scatter(byte[] send, byte[] recv, int root) {
-        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.BYTE, root).waitFor();
+        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.BYTE, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters the root's send buffer: each rank receives its whole receive buffer's worth. */
     public final Request iscatter(byte[] send, byte[] recv, int root) {
-        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.BYTE, root));
+        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.BYTE, root, false));
     }
 
     /** Scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. Blocks until this rank's part is done. */
     public final void scatterv(byte[] send, int sendOffset, int[] counts, int[] displs, byte[] recv, int recvOffset, int recvCount, int root) {
-        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BYTE, root).waitFor();
+        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BYTE, root, true).waitFor();
     }
 
     /** Nonblocking scatterv: scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. */
     public final Request iscatterv(byte[] send, int sendOffset, int[] counts, int[] displs, byte[] recv, int recvOffset, int recvCount, int root) {
-        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BYTE, root));
+        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BYTE, root, false));
     }
 
     /** Every rank sends count elements to every rank (block r of send goes to rank r). Blocks until this rank's part is done. */
     public final void alltoall(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count) {
-        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BYTE, count).waitFor();
+        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BYTE, count, true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends count elements to every rank (block r of send goes to rank r). */
     public final Request ialltoall(byte[] send, int sendOffset, byte[] recv, int recvOffset, int count) {
-        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BYTE, count));
+        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BYTE, count, false));
     }
 
     /** Every rank sends send.length / size elements to every rank. Blocks until this rank's part is done. */
     public final void alltoall(byte[] send, byte[] recv) {
-        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.BYTE, size() == 0 ? 0 : n(send) / size()).waitFor();
+        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.BYTE, size() == 0 ? 0 : n(send) / size(), true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends send.length / size elements to every rank. */
     public final Request ialltoall(byte[] send, byte[] recv) {
-        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.BYTE, size() == 0 ? 0 : n(send) / size()));
+        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.BYTE, size() == 0 ? 0 : n(send) / size(), false));
     }
 
     /** Every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. Blocks until this rank's part is done. */
     public final void alltoallv(byte[] send, int[] sendCounts, int[] sendDispls, byte[] recv, int[] recvCounts, int[] recvDispls) {
-        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.BYTE, -1).waitFor();
+        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.BYTE, -1, true).waitFor();
     }
 
     /** Nonblocking alltoallv: every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. */
     public final Request ialltoallv(byte[] send, int[] sendCounts, int[] sendDispls, byte[] recv, int[] recvCounts, int[] recvDispls) {
-        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.BYTE, -1));
+        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.BYTE, -1, false));
     }
 
     // ---------------------------------------------------------------- short[]
 
     /** Broadcasts count elements from the root to every rank. Blocks until this rank's part is done. */
     public final void bcast(short[] buf, int offset, int count, int root) {
-        bcast0(buf, ElementType.SHORT, offset, count, root).waitFor();
+        bcast0(buf, ElementType.SHORT, offset, count, root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts count elements from the root to every rank. */
     public final Request ibcast(short[] buf, int offset, int count, int root) {
-        return progressed(bcast0(buf, ElementType.SHORT, offset, count, root));
+        return progressed(bcast0(buf, ElementType.SHORT, offset, count, root, false));
     }
 
     /** Broadcasts the whole buffer from the root. Blocks until this rank's part is done. */
     public final void bcast(short[] buf, int root) {
-        bcast0(buf, ElementType.SHORT, 0, n(buf), root).waitFor();
+        bcast0(buf, ElementType.SHORT, 0, n(buf), root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts the whole buffer from the root. */
     public final Request ibcast(short[] buf, int root) {
-        return progressed(bcast0(buf, ElementType.SHORT, 0, n(buf), root));
+        return progressed(bcast0(buf, ElementType.SHORT, 0, n(buf), root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Blocks until this rank's part is done. */
     public final void reduce(short[] send, int sendOffset, short[] recv, int recvOffset, int count, Op op, int root) {
-        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, root).waitFor();
+        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. */
     public final Request ireduce(short[] send, int sendOffset, short[] recv, int recvOffset, int count, Op op, int root) {
-        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, root));
+        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void reduce(short[] send, short[] recv, Op op, int root) {
-        reduce0(0, send, 0, recv, 0, n(send), ElementType.SHORT, op, root).waitFor();
+        reduce0(0, send, 0, recv, 0, n(send), ElementType.SHORT, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. Whole send buffer. */
     public final Request ireduce(short[] send, short[] recv, Op op, int root) {
-        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.SHORT, op, root));
+        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.SHORT, op, root, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allreduce(short[] send, int sendOffset, short[] recv, int recvOffset, int count, Op op) {
-        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0).waitFor();
+        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. */
     public final Request iallreduce(short[] send, int sendOffset, short[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0));
+        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void allreduce(short[] send, short[] recv, Op op) {
-        reduce0(1, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0).waitFor();
+        reduce0(1, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. Whole send buffer. */
     public final Request iallreduce(short[] send, short[] recv, Op op) {
-        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0));
+        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Blocks until this rank's part is done. */
     public final void scan(short[] send, int sendOffset, short[] recv, int recvOffset, int count, Op op) {
-        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0).waitFor();
+        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. */
     public final Request iscan(short[] send, int sendOffset, short[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0));
+        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. Blocks until this rank's part is done. */
     public final void scan(short[] send, short[] recv, Op op) {
-        reduce0(2, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0).waitFor();
+        reduce0(2, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. */
     public final Request iscan(short[] send, short[] recv, Op op) {
-        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0));
+        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Blocks until this rank's part is done. */
     public final void exscan(short[] send, int sendOffset, short[] recv, int recvOffset, int count, Op op) {
-        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0).waitFor();
+        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). */
     public final Request iexscan(short[] send, int sendOffset, short[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0));
+        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.SHORT, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. Blocks until this rank's part is done. */
     public final void exscan(short[] send, short[] recv, Op op) {
-        reduce0(3, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0).waitFor();
+        reduce0(3, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. */
     public final Request iexscan(short[] send, short[] recv, Op op) {
-        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0));
+        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.SHORT, op, 0, false));
     }
 
     /** Reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. Blocks until this rank's part is done. */
     public final void reduceScatter(short[] send, short[] recv, int[] counts, Op op) {
-        reduceScatter0(send, 0, recv, 0, counts, ElementType.SHORT, op, -1).waitFor();
+        reduceScatter0(send, 0, recv, 0, counts, ElementType.SHORT, op, -1, true).waitFor();
     }
 
     /** Nonblocking reduceScatter: reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. */
     public final Request ireduceScatter(short[] send, short[] recv, int[] counts, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.SHORT, op, -1));
+        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.SHORT, op, -1, false));
     }
 
     /** Reduces size*count elements and scatters count to each rank. Blocks until this rank's part is done. */
     public final void reduceScatterBlock(short[] send, short[] recv, int count, Op op) {
-        reduceScatter0(send, 0, recv, 0, null, ElementType.SHORT, op, count).waitFor();
+        reduceScatter0(send, 0, recv, 0, null, ElementType.SHORT, op, count, true).waitFor();
     }
 
     /** Nonblocking reduceScatterBlock: reduces size*count elements and scatters count to each rank. */
     public final Request ireduceScatterBlock(short[] send, short[] recv, int count, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.SHORT, op, count));
+        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.SHORT, op, count, false));
     }
 
     /** Gathers count elements from every rank into the root's receive buffer, in rank order. Blocks until this rank's part is done. */
     public final void gather(short[] send, int sendOffset, int count, short[] recv, int recvOffset, int root) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.SHORT, root, false).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.SHORT, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers count elements from every rank into the root's receive buffer, in rank order. */
     public final Request igather(short[] send, int sendOffset, int count, short[] recv, int recvOffset, int root) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.SHORT, root, false));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.SHORT, root, false, false));
     }
 
     /** Gathers every rank's whole send buffer into the root's receive buffer. Blocks until this rank's part is done. */
     public final void gather(short[] send, short[] recv, int root) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.SHORT, root, false).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.SHORT, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers every rank's whole send buffer into the root's receive buffer. */
     public final Request igather(short[] send, short[] recv, int root) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.SHORT, root, false));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.SHORT, root, false, false));
     }
 
     /** Gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void gatherv(short[] send, int sendOffset, int sendCount, short[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.SHORT, root, false).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.SHORT, root, false, true).waitFor();
     }
 
     /** Nonblocking gatherv: gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. */
     public final Request igatherv(short[] send, int sendOffset, int sendCount, short[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.SHORT, root, false));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.SHORT, root, false, false));
     }
 
     /** Gathers count elements from every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(short[] send, int sendOffset, int count, short[] recv, int recvOffset) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.SHORT, 0, true).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.SHORT, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers count elements from every rank into every rank's receive buffer. */
     public final Request iallgather(short[] send, int sendOffset, int count, short[] recv, int recvOffset) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.SHORT, 0, true));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.SHORT, 0, true, false));
     }
 
     /** Gathers every rank's whole send buffer into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(short[] send, short[] recv) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.SHORT, 0, true).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.SHORT, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers every rank's whole send buffer into every rank's receive buffer. */
     public final Request iallgather(short[] send, short[] recv) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.SHORT, 0, true));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.SHORT, 0, true, false));
     }
 
     /** Gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void allgatherv(short[] send, int sendOffset, int sendCount, short[] recv, int recvOffset, int[] counts, int[] displs) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.SHORT, 0, true).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.SHORT, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgatherv: gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. */
     public final Request iallgatherv(short[] send, int sendOffset, int sendCount, short[] recv, int recvOffset, int[] counts, int[] displs) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.SHORT, 0, true));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.SHORT, 0, true, false));
     }
 
     /** Scatters count elements to every rank from the root's send buffer, in rank order. Blocks until this rank's part is done. */
     public final void scatter(short[] send, int sendOffset, short[] recv, int recvOffset, int count, int root) {
-        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.SHORT, root).waitFor();
+        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.SHORT, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters count elements to every rank from the root's send buffer, in rank order. */
     public final Request iscatter(short[] send, int sendOffset, short[] recv, int recvOffset, int count, int root) {
-        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.SHORT, root));
+        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.SHORT, root, false));
     }
 
     /** Scatters the root's send buffer: each rank receives its whole receive buffer's worth. Blocks until this rank's part is done. */
     public final void scatter(short[] send, short[] recv, int root) {
-        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.SHORT, root).waitFor();
+        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.SHORT, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters the root's send buffer: each rank receives its whole receive buffer's worth. */
     public final Request iscatter(short[] send, short[] recv, int root) {
-        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.SHORT, root));
+        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.SHORT, root, false));
     }
 
     /** Scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. Blocks until this rank's part is done. */
     public final void scatterv(short[] send, int sendOffset, int[] counts, int[] displs, short[] recv, int recvOffset, int recvCount, int root) {
-        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.SHORT, root).waitFor();
+        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.SHORT, root, true).waitFor();
     }
 
     /** Nonblocking scatterv: scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. */
     public final Request iscatterv(short[] send, int sendOffset, int[] counts, int[] displs, short[] recv, int recvOffset, int recvCount, int root) {
-        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.SHORT, root));
+        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.SHORT, root, false));
     }
 
     /** Every rank sends count elements to every rank (block r of send goes to rank r). Blocks until this rank's part is done. */
     public final void alltoall(short[] send, int sendOffset, short[] recv, int recvOffset, int count) {
-        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.SHORT, count).waitFor();
+        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.SHORT, count, true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends count elements to every rank (block r of send goes to rank r). */
     public final Request ialltoall(short[] send, int sendOffset, short[] recv, int recvOffset, int count) {
-        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.SHORT, count));
+        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.SHORT, count, false));
     }
 
     /** Every rank sends send.length / size elements to every rank. Blocks until this rank's part is done. */
     public final void alltoall(short[] send, short[] recv) {
-        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.SHORT, size() == 0 ? 0 : n(send) / size()).waitFor();
+        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.SHORT, size() == 0 ? 0 : n(send) / size(), true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends send.length / size elements to every rank. */
     public final Request ialltoall(short[] send, short[] recv) {
-        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.SHORT, size() == 0 ? 0 : n(send) / size()));
+        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.SHORT, size() == 0 ? 0 : n(send) / size(), false));
     }
 
     /** Every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. Blocks until this rank's part is done. */
     public final void alltoallv(short[] send, int[] sendCounts, int[] sendDispls, short[] recv, int[] recvCounts, int[] recvDispls) {
-        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.SHORT, -1).waitFor();
+        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.SHORT, -1, true).waitFor();
     }
 
     /** Nonblocking alltoallv: every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. */
     public final Request ialltoallv(short[] send, int[] sendCounts, int[] sendDispls, short[] recv, int[] recvCounts, int[] recvDispls) {
-        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.SHORT, -1));
+        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.SHORT, -1, false));
     }
 
     // ---------------------------------------------------------------- int[]
 
     /** Broadcasts count elements from the root to every rank. Blocks until this rank's part is done. */
     public final void bcast(int[] buf, int offset, int count, int root) {
-        bcast0(buf, ElementType.INT, offset, count, root).waitFor();
+        bcast0(buf, ElementType.INT, offset, count, root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts count elements from the root to every rank. */
     public final Request ibcast(int[] buf, int offset, int count, int root) {
-        return progressed(bcast0(buf, ElementType.INT, offset, count, root));
+        return progressed(bcast0(buf, ElementType.INT, offset, count, root, false));
     }
 
     /** Broadcasts the whole buffer from the root. Blocks until this rank's part is done. */
     public final void bcast(int[] buf, int root) {
-        bcast0(buf, ElementType.INT, 0, n(buf), root).waitFor();
+        bcast0(buf, ElementType.INT, 0, n(buf), root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts the whole buffer from the root. */
     public final Request ibcast(int[] buf, int root) {
-        return progressed(bcast0(buf, ElementType.INT, 0, n(buf), root));
+        return progressed(bcast0(buf, ElementType.INT, 0, n(buf), root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Blocks until this rank's part is done. */
     public final void reduce(int[] send, int sendOffset, int[] recv, int recvOffset, int count, Op op, int root) {
-        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, root).waitFor();
+        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. */
     public final Request ireduce(int[] send, int sendOffset, int[] recv, int recvOffset, int count, Op op, int root) {
-        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, root));
+        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void reduce(int[] send, int[] recv, Op op, int root) {
-        reduce0(0, send, 0, recv, 0, n(send), ElementType.INT, op, root).waitFor();
+        reduce0(0, send, 0, recv, 0, n(send), ElementType.INT, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. Whole send buffer. */
     public final Request ireduce(int[] send, int[] recv, Op op, int root) {
-        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.INT, op, root));
+        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.INT, op, root, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allreduce(int[] send, int sendOffset, int[] recv, int recvOffset, int count, Op op) {
-        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0).waitFor();
+        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. */
     public final Request iallreduce(int[] send, int sendOffset, int[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0));
+        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void allreduce(int[] send, int[] recv, Op op) {
-        reduce0(1, send, 0, recv, 0, n(send), ElementType.INT, op, 0).waitFor();
+        reduce0(1, send, 0, recv, 0, n(send), ElementType.INT, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. Whole send buffer. */
     public final Request iallreduce(int[] send, int[] recv, Op op) {
-        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.INT, op, 0));
+        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.INT, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Blocks until this rank's part is done. */
     public final void scan(int[] send, int sendOffset, int[] recv, int recvOffset, int count, Op op) {
-        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0).waitFor();
+        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. */
     public final Request iscan(int[] send, int sendOffset, int[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0));
+        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. Blocks until this rank's part is done. */
     public final void scan(int[] send, int[] recv, Op op) {
-        reduce0(2, send, 0, recv, 0, n(send), ElementType.INT, op, 0).waitFor();
+        reduce0(2, send, 0, recv, 0, n(send), ElementType.INT, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. */
     public final Request iscan(int[] send, int[] recv, Op op) {
-        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.INT, op, 0));
+        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.INT, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Blocks until this rank's part is done. */
     public final void exscan(int[] send, int sendOffset, int[] recv, int recvOffset, int count, Op op) {
-        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0).waitFor();
+        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). */
     public final Request iexscan(int[] send, int sendOffset, int[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0));
+        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.INT, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. Blocks until this rank's part is done. */
     public final void exscan(int[] send, int[] recv, Op op) {
-        reduce0(3, send, 0, recv, 0, n(send), ElementType.INT, op, 0).waitFor();
+        reduce0(3, send, 0, recv, 0, n(send), ElementType.INT, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. */
     public final Request iexscan(int[] send, int[] recv, Op op) {
-        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.INT, op, 0));
+        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.INT, op, 0, false));
     }
 
     /** Reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. Blocks until this rank's part is done. */
     public final void reduceScatter(int[] send, int[] recv, int[] counts, Op op) {
-        reduceScatter0(send, 0, recv, 0, counts, ElementType.INT, op, -1).waitFor();
+        reduceScatter0(send, 0, recv, 0, counts, ElementType.INT, op, -1, true).waitFor();
     }
 
     /** Nonblocking reduceScatter: reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. */
     public final Request ireduceScatter(int[] send, int[] recv, int[] counts, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.INT, op, -1));
+        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.INT, op, -1, false));
     }
 
     /** Reduces size*count elements and scatters count to each rank. Blocks until this rank's part is done. */
     public final void reduceScatterBlock(int[] send, int[] recv, int count, Op op) {
-        reduceScatter0(send, 0, recv, 0, null, ElementType.INT, op, count).waitFor();
+        reduceScatter0(send, 0, recv, 0, null, ElementType.INT, op, count, true).waitFor();
     }
 
     /** Nonblocking reduceScatterBlock: reduces size*count elements and scatters count to each rank. */
     public final Request ireduceScatterBlock(int[] send, int[] recv, int count, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.INT, op, count));
+        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.INT, op, count, false));
     }
 
     /** Gathers count elements from every rank into the root's receive buffer, in rank order. Blocks until this rank's part is done. */
     public final void gather(int[] send, int sendOffset, int count, int[] recv, int recvOffset, int root) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.INT, root, false).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.INT, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers count elements from every rank into the root's receive buffer, in rank order. */
     public final Request igather(int[] send, int sendOffset, int count, int[] recv, int recvOffset, int root) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.INT, root, false));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.INT, root, false, false));
     }
 
     /** Gathers every rank's whole send buffer into the root's receive buffer. Blocks until this rank's part is done. */
     public final void gather(int[] send, int[] recv, int root) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.INT, root, false).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.INT, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers every rank's whole send buffer into the root's receive buffer. */
     public final Request igather(int[] send, int[] recv, int root) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.INT, root, false));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.INT, root, false, false));
     }
 
     /** Gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void gatherv(int[] send, int sendOffset, int sendCount, int[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.INT, root, false).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.INT, root, false, true).waitFor();
     }
 
     /** Nonblocking gatherv: gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. */
     public final Request igatherv(int[] send, int sendOffset, int sendCount, int[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.INT, root, false));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.INT, root, false, false));
     }
 
     /** Gathers count elements from every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(int[] send, int sendOffset, int count, int[] recv, int recvOffset) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.INT, 0, true).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.INT, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers count elements from every rank into every rank's receive buffer. */
     public final Request iallgather(int[] send, int sendOffset, int count, int[] recv, int recvOffset) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.INT, 0, true));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.INT, 0, true, false));
     }
 
     /** Gathers every rank's whole send buffer into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(int[] send, int[] recv) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.INT, 0, true).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.INT, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers every rank's whole send buffer into every rank's receive buffer. */
     public final Request iallgather(int[] send, int[] recv) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.INT, 0, true));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.INT, 0, true, false));
     }
 
     /** Gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void allgatherv(int[] send, int sendOffset, int sendCount, int[] recv, int recvOffset, int[] counts, int[] displs) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.INT, 0, true).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.INT, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgatherv: gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. */
     public final Request iallgatherv(int[] send, int sendOffset, int sendCount, int[] recv, int recvOffset, int[] counts, int[] displs) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.INT, 0, true));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.INT, 0, true, false));
     }
 
     /** Scatters count elements to every rank from the root's send buffer, in rank order. Blocks until this rank's part is done. */
     public final void scatter(int[] send, int sendOffset, int[] recv, int recvOffset, int count, int root) {
-        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.INT, root).waitFor();
+        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.INT, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters count elements to every rank from the root's send buffer, in rank order. */
     public final Request iscatter(int[] send, int sendOffset, int[] recv, int recvOffset, int count, int root) {
-        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.INT, root));
+        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.INT, root, false));
     }
 
     /** Scatters the root's send buffer: each rank receives its whole receive buffer's worth. Blocks until this rank's part is done. */
     public final void scatter(int[] send, int[] recv, int root) {
-        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.INT, root).waitFor();
+        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.INT, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters the root's send buffer: each rank receives its whole receive buffer's worth. */
     public final Request iscatter(int[] send, int[] recv, int root) {
-        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.INT, root));
+        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.INT, root, false));
     }
 
     /** Scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. Blocks until this rank's part is done. */
     public final void scatterv(int[] send, int sendOffset, int[] counts, int[] displs, int[] recv, int recvOffset, int recvCount, int root) {
-        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.INT, root).waitFor();
+        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.INT, root, true).waitFor();
     }
 
     /** Nonblocking scatterv: scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. */
     public final Request iscatterv(int[] send, int sendOffset, int[] counts, int[] displs, int[] recv, int recvOffset, int recvCount, int root) {
-        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.INT, root));
+        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.INT, root, false));
     }
 
     /** Every rank sends count elements to every rank (block r of send goes to rank r). Blocks until this rank's part is done. */
     public final void alltoall(int[] send, int sendOffset, int[] recv, int recvOffset, int count) {
-        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.INT, count).waitFor();
+        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.INT, count, true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends count elements to every rank (block r of send goes to rank r). */
     public final Request ialltoall(int[] send, int sendOffset, int[] recv, int recvOffset, int count) {
-        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.INT, count));
+        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.INT, count, false));
     }
 
     /** Every rank sends send.length / size elements to every rank. Blocks until this rank's part is done. */
     public final void alltoall(int[] send, int[] recv) {
-        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.INT, size() == 0 ? 0 : n(send) / size()).waitFor();
+        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.INT, size() == 0 ? 0 : n(send) / size(), true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends send.length / size elements to every rank. */
     public final Request ialltoall(int[] send, int[] recv) {
-        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.INT, size() == 0 ? 0 : n(send) / size()));
+        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.INT, size() == 0 ? 0 : n(send) / size(), false));
     }
 
     /** Every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. Blocks until this rank's part is done. */
     public final void alltoallv(int[] send, int[] sendCounts, int[] sendDispls, int[] recv, int[] recvCounts, int[] recvDispls) {
-        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.INT, -1).waitFor();
+        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.INT, -1, true).waitFor();
     }
 
     /** Nonblocking alltoallv: every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. */
     public final Request ialltoallv(int[] send, int[] sendCounts, int[] sendDispls, int[] recv, int[] recvCounts, int[] recvDispls) {
-        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.INT, -1));
+        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.INT, -1, false));
     }
 
     // ---------------------------------------------------------------- long[]
 
     /** Broadcasts count elements from the root to every rank. Blocks until this rank's part is done. */
     public final void bcast(long[] buf, int offset, int count, int root) {
-        bcast0(buf, ElementType.LONG, offset, count, root).waitFor();
+        bcast0(buf, ElementType.LONG, offset, count, root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts count elements from the root to every rank. */
     public final Request ibcast(long[] buf, int offset, int count, int root) {
-        return progressed(bcast0(buf, ElementType.LONG, offset, count, root));
+        return progressed(bcast0(buf, ElementType.LONG, offset, count, root, false));
     }
 
     /** Broadcasts the whole buffer from the root. Blocks until this rank's part is done. */
     public final void bcast(long[] buf, int root) {
-        bcast0(buf, ElementType.LONG, 0, n(buf), root).waitFor();
+        bcast0(buf, ElementType.LONG, 0, n(buf), root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts the whole buffer from the root. */
     public final Request ibcast(long[] buf, int root) {
-        return progressed(bcast0(buf, ElementType.LONG, 0, n(buf), root));
+        return progressed(bcast0(buf, ElementType.LONG, 0, n(buf), root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Blocks until this rank's part is done. */
     public final void reduce(long[] send, int sendOffset, long[] recv, int recvOffset, int count, Op op, int root) {
-        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, root).waitFor();
+        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. */
     public final Request ireduce(long[] send, int sendOffset, long[] recv, int recvOffset, int count, Op op, int root) {
-        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, root));
+        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void reduce(long[] send, long[] recv, Op op, int root) {
-        reduce0(0, send, 0, recv, 0, n(send), ElementType.LONG, op, root).waitFor();
+        reduce0(0, send, 0, recv, 0, n(send), ElementType.LONG, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. Whole send buffer. */
     public final Request ireduce(long[] send, long[] recv, Op op, int root) {
-        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.LONG, op, root));
+        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.LONG, op, root, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allreduce(long[] send, int sendOffset, long[] recv, int recvOffset, int count, Op op) {
-        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0).waitFor();
+        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. */
     public final Request iallreduce(long[] send, int sendOffset, long[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0));
+        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void allreduce(long[] send, long[] recv, Op op) {
-        reduce0(1, send, 0, recv, 0, n(send), ElementType.LONG, op, 0).waitFor();
+        reduce0(1, send, 0, recv, 0, n(send), ElementType.LONG, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. Whole send buffer. */
     public final Request iallreduce(long[] send, long[] recv, Op op) {
-        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.LONG, op, 0));
+        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.LONG, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Blocks until this rank's part is done. */
     public final void scan(long[] send, int sendOffset, long[] recv, int recvOffset, int count, Op op) {
-        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0).waitFor();
+        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. */
     public final Request iscan(long[] send, int sendOffset, long[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0));
+        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. Blocks until this rank's part is done. */
     public final void scan(long[] send, long[] recv, Op op) {
-        reduce0(2, send, 0, recv, 0, n(send), ElementType.LONG, op, 0).waitFor();
+        reduce0(2, send, 0, recv, 0, n(send), ElementType.LONG, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. */
     public final Request iscan(long[] send, long[] recv, Op op) {
-        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.LONG, op, 0));
+        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.LONG, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Blocks until this rank's part is done. */
     public final void exscan(long[] send, int sendOffset, long[] recv, int recvOffset, int count, Op op) {
-        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0).waitFor();
+        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). */
     public final Request iexscan(long[] send, int sendOffset, long[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0));
+        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.LONG, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. Blocks until this rank's part is done. */
     public final void exscan(long[] send, long[] recv, Op op) {
-        reduce0(3, send, 0, recv, 0, n(send), ElementType.LONG, op, 0).waitFor();
+        reduce0(3, send, 0, recv, 0, n(send), ElementType.LONG, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. */
     public final Request iexscan(long[] send, long[] recv, Op op) {
-        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.LONG, op, 0));
+        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.LONG, op, 0, false));
     }
 
     /** Reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. Blocks until this rank's part is done. */
     public final void reduceScatter(long[] send, long[] recv, int[] counts, Op op) {
-        reduceScatter0(send, 0, recv, 0, counts, ElementType.LONG, op, -1).waitFor();
+        reduceScatter0(send, 0, recv, 0, counts, ElementType.LONG, op, -1, true).waitFor();
     }
 
     /** Nonblocking reduceScatter: reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. */
     public final Request ireduceScatter(long[] send, long[] recv, int[] counts, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.LONG, op, -1));
+        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.LONG, op, -1, false));
     }
 
     /** Reduces size*count elements and scatters count to each rank. Blocks until this rank's part is done. */
     public final void reduceScatterBlock(long[] send, long[] recv, int count, Op op) {
-        reduceScatter0(send, 0, recv, 0, null, ElementType.LONG, op, count).waitFor();
+        reduceScatter0(send, 0, recv, 0, null, ElementType.LONG, op, count, true).waitFor();
     }
 
     /** Nonblocking reduceScatterBlock: reduces size*count elements and scatters count to each rank. */
     public final Request ireduceScatterBlock(long[] send, long[] recv, int count, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.LONG, op, count));
+        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.LONG, op, count, false));
     }
 
     /** Gathers count elements from every rank into the root's receive buffer, in rank order. Blocks until this rank's part is done. */
     public final void gather(long[] send, int sendOffset, int count, long[] recv, int recvOffset, int root) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.LONG, root, false).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.LONG, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers count elements from every rank into the root's receive buffer, in rank order. */
     public final Request igather(long[] send, int sendOffset, int count, long[] recv, int recvOffset, int root) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.LONG, root, false));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.LONG, root, false, false));
     }
 
     /** Gathers every rank's whole send buffer into the root's receive buffer. Blocks until this rank's part is done. */
     public final void gather(long[] send, long[] recv, int root) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.LONG, root, false).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.LONG, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers every rank's whole send buffer into the root's receive buffer. */
     public final Request igather(long[] send, long[] recv, int root) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.LONG, root, false));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.LONG, root, false, false));
     }
 
     /** Gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void gatherv(long[] send, int sendOffset, int sendCount, long[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.LONG, root, false).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.LONG, root, false, true).waitFor();
     }
 
     /** Nonblocking gatherv: gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. */
     public final Request igatherv(long[] send, int sendOffset, int sendCount, long[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.LONG, root, false));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.LONG, root, false, false));
     }
 
     /** Gathers count elements from every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(long[] send, int sendOffset, int count, long[] recv, int recvOffset) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.LONG, 0, true).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.LONG, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers count elements from every rank into every rank's receive buffer. */
     public final Request iallgather(long[] send, int sendOffset, int count, long[] recv, int recvOffset) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.LONG, 0, true));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.LONG, 0, true, false));
     }
 
     /** Gathers every rank's whole send buffer into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(long[] send, long[] recv) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.LONG, 0, true).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.LONG, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers every rank's whole send buffer into every rank's receive buffer. */
     public final Request iallgather(long[] send, long[] recv) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.LONG, 0, true));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.LONG, 0, true, false));
     }
 
     /** Gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void allgatherv(long[] send, int sendOffset, int sendCount, long[] recv, int recvOffset, int[] counts, int[] displs) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.LONG, 0, true).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.LONG, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgatherv: gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. */
     public final Request iallgatherv(long[] send, int sendOffset, int sendCount, long[] recv, int recvOffset, int[] counts, int[] displs) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.LONG, 0, true));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.LONG, 0, true, false));
     }
 
     /** Scatters count elements to every rank from the root's send buffer, in rank order. Blocks until this rank's part is done. */
     public final void scatter(long[] send, int sendOffset, long[] recv, int recvOffset, int count, int root) {
-        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.LONG, root).waitFor();
+        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.LONG, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters count elements to every rank from the root's send buffer, in rank order. */
     public final Request iscatter(long[] send, int sendOffset, long[] recv, int recvOffset, int count, int root) {
-        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.LONG, root));
+        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.LONG, root, false));
     }
 
     /** Scatters the root's send buffer: each rank receives its whole receive buffer's worth. Blocks until this rank's part is done. */
     public final void scatter(long[] send, long[] recv, int root) {
-        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.LONG, root).waitFor();
+        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.LONG, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters the root's send buffer: each rank receives its whole receive buffer's worth. */
     public final Request iscatter(long[] send, long[] recv, int root) {
-        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.LONG, root));
+        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.LONG, root, false));
     }
 
     /** Scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. Blocks until this rank's part is done. */
     public final void scatterv(long[] send, int sendOffset, int[] counts, int[] displs, long[] recv, int recvOffset, int recvCount, int root) {
-        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.LONG, root).waitFor();
+        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.LONG, root, true).waitFor();
     }
 
     /** Nonblocking scatterv: scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. */
     public final Request iscatterv(long[] send, int sendOffset, int[] counts, int[] displs, long[] recv, int recvOffset, int recvCount, int root) {
-        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.LONG, root));
+        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.LONG, root, false));
     }
 
     /** Every rank sends count elements to every rank (block r of send goes to rank r). Blocks until this rank's part is done. */
     public final void alltoall(long[] send, int sendOffset, long[] recv, int recvOffset, int count) {
-        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.LONG, count).waitFor();
+        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.LONG, count, true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends count elements to every rank (block r of send goes to rank r). */
     public final Request ialltoall(long[] send, int sendOffset, long[] recv, int recvOffset, int count) {
-        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.LONG, count));
+        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.LONG, count, false));
     }
 
     /** Every rank sends send.length / size elements to every rank. Blocks until this rank's part is done. */
     public final void alltoall(long[] send, long[] recv) {
-        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.LONG, size() == 0 ? 0 : n(send) / size()).waitFor();
+        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.LONG, size() == 0 ? 0 : n(send) / size(), true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends send.length / size elements to every rank. */
     public final Request ialltoall(long[] send, long[] recv) {
-        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.LONG, size() == 0 ? 0 : n(send) / size()));
+        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.LONG, size() == 0 ? 0 : n(send) / size(), false));
     }
 
     /** Every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. Blocks until this rank's part is done. */
     public final void alltoallv(long[] send, int[] sendCounts, int[] sendDispls, long[] recv, int[] recvCounts, int[] recvDispls) {
-        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.LONG, -1).waitFor();
+        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.LONG, -1, true).waitFor();
     }
 
     /** Nonblocking alltoallv: every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. */
     public final Request ialltoallv(long[] send, int[] sendCounts, int[] sendDispls, long[] recv, int[] recvCounts, int[] recvDispls) {
-        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.LONG, -1));
+        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.LONG, -1, false));
     }
 
     // ---------------------------------------------------------------- float[]
 
     /** Broadcasts count elements from the root to every rank. Blocks until this rank's part is done. */
     public final void bcast(float[] buf, int offset, int count, int root) {
-        bcast0(buf, ElementType.FLOAT, offset, count, root).waitFor();
+        bcast0(buf, ElementType.FLOAT, offset, count, root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts count elements from the root to every rank. */
     public final Request ibcast(float[] buf, int offset, int count, int root) {
-        return progressed(bcast0(buf, ElementType.FLOAT, offset, count, root));
+        return progressed(bcast0(buf, ElementType.FLOAT, offset, count, root, false));
     }
 
     /** Broadcasts the whole buffer from the root. Blocks until this rank's part is done. */
     public final void bcast(float[] buf, int root) {
-        bcast0(buf, ElementType.FLOAT, 0, n(buf), root).waitFor();
+        bcast0(buf, ElementType.FLOAT, 0, n(buf), root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts the whole buffer from the root. */
     public final Request ibcast(float[] buf, int root) {
-        return progressed(bcast0(buf, ElementType.FLOAT, 0, n(buf), root));
+        return progressed(bcast0(buf, ElementType.FLOAT, 0, n(buf), root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Blocks until this rank's part is done. */
     public final void reduce(float[] send, int sendOffset, float[] recv, int recvOffset, int count, Op op, int root) {
-        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, root).waitFor();
+        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. */
     public final Request ireduce(float[] send, int sendOffset, float[] recv, int recvOffset, int count, Op op, int root) {
-        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, root));
+        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void reduce(float[] send, float[] recv, Op op, int root) {
-        reduce0(0, send, 0, recv, 0, n(send), ElementType.FLOAT, op, root).waitFor();
+        reduce0(0, send, 0, recv, 0, n(send), ElementType.FLOAT, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. Whole send buffer. */
     public final Request ireduce(float[] send, float[] recv, Op op, int root) {
-        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.FLOAT, op, root));
+        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.FLOAT, op, root, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allreduce(float[] send, int sendOffset, float[] recv, int recvOffset, int count, Op op) {
-        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0).waitFor();
+        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. */
     public final Request iallreduce(float[] send, int sendOffset, float[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0));
+        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void allreduce(float[] send, float[] recv, Op op) {
-        reduce0(1, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0).waitFor();
+        reduce0(1, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. Whole send buffer. */
     public final Request iallreduce(float[] send, float[] recv, Op op) {
-        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0));
+        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Blocks until this rank's part is done. */
     public final void scan(float[] send, int sendOffset, float[] recv, int recvOffset, int count, Op op) {
-        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0).waitFor();
+        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. */
     public final Request iscan(float[] send, int sendOffset, float[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0));
+        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. Blocks until this rank's part is done. */
     public final void scan(float[] send, float[] recv, Op op) {
-        reduce0(2, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0).waitFor();
+        reduce0(2, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. */
     public final Request iscan(float[] send, float[] recv, Op op) {
-        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0));
+        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Blocks until this rank's part is done. */
     public final void exscan(float[] send, int sendOffset, float[] recv, int recvOffset, int count, Op op) {
-        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0).waitFor();
+        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). */
     public final Request iexscan(float[] send, int sendOffset, float[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0));
+        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.FLOAT, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. Blocks until this rank's part is done. */
     public final void exscan(float[] send, float[] recv, Op op) {
-        reduce0(3, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0).waitFor();
+        reduce0(3, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. */
     public final Request iexscan(float[] send, float[] recv, Op op) {
-        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0));
+        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.FLOAT, op, 0, false));
     }
 
     /** Reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. Blocks until this rank's part is done. */
     public final void reduceScatter(float[] send, float[] recv, int[] counts, Op op) {
-        reduceScatter0(send, 0, recv, 0, counts, ElementType.FLOAT, op, -1).waitFor();
+        reduceScatter0(send, 0, recv, 0, counts, ElementType.FLOAT, op, -1, true).waitFor();
     }
 
     /** Nonblocking reduceScatter: reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. */
     public final Request ireduceScatter(float[] send, float[] recv, int[] counts, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.FLOAT, op, -1));
+        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.FLOAT, op, -1, false));
     }
 
     /** Reduces size*count elements and scatters count to each rank. Blocks until this rank's part is done. */
     public final void reduceScatterBlock(float[] send, float[] recv, int count, Op op) {
-        reduceScatter0(send, 0, recv, 0, null, ElementType.FLOAT, op, count).waitFor();
+        reduceScatter0(send, 0, recv, 0, null, ElementType.FLOAT, op, count, true).waitFor();
     }
 
     /** Nonblocking reduceScatterBlock: reduces size*count elements and scatters count to each rank. */
     public final Request ireduceScatterBlock(float[] send, float[] recv, int count, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.FLOAT, op, count));
+        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.FLOAT, op, count, false));
     }
 
     /** Gathers count elements from every rank into the root's receive buffer, in rank order. Blocks until this rank's part is done. */
     public final void gather(float[] send, int sendOffset, int count, float[] recv, int recvOffset, int root) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.FLOAT, root, false).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.FLOAT, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers count elements from every rank into the root's receive buffer, in rank order. */
     public final Request igather(float[] send, int sendOffset, int count, float[] recv, int recvOffset, int root) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.FLOAT, root, false));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.FLOAT, root, false, false));
     }
 
     /** Gathers every rank's whole send buffer into the root's receive buffer. Blocks until this rank's part is done. */
     public final void gather(float[] send, float[] recv, int root) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.FLOAT, root, false).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.FLOAT, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers every rank's whole send buffer into the root's receive buffer. */
     public final Request igather(float[] send, float[] recv, int root) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.FLOAT, root, false));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.FLOAT, root, false, false));
     }
 
     /** Gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void gatherv(float[] send, int sendOffset, int sendCount, float[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.FLOAT, root, false).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.FLOAT, root, false, true).waitFor();
     }
 
     /** Nonblocking gatherv: gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. */
     public final Request igatherv(float[] send, int sendOffset, int sendCount, float[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.FLOAT, root, false));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.FLOAT, root, false, false));
     }
 
     /** Gathers count elements from every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(float[] send, int sendOffset, int count, float[] recv, int recvOffset) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.FLOAT, 0, true).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.FLOAT, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers count elements from every rank into every rank's receive buffer. */
     public final Request iallgather(float[] send, int sendOffset, int count, float[] recv, int recvOffset) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.FLOAT, 0, true));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.FLOAT, 0, true, false));
     }
 
     /** Gathers every rank's whole send buffer into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(float[] send, float[] recv) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.FLOAT, 0, true).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.FLOAT, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers every rank's whole send buffer into every rank's receive buffer. */
     public final Request iallgather(float[] send, float[] recv) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.FLOAT, 0, true));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.FLOAT, 0, true, false));
     }
 
     /** Gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void allgatherv(float[] send, int sendOffset, int sendCount, float[] recv, int recvOffset, int[] counts, int[] displs) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.FLOAT, 0, true).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.FLOAT, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgatherv: gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. */
     public final Request iallgatherv(float[] send, int sendOffset, int sendCount, float[] recv, int recvOffset, int[] counts, int[] displs) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.FLOAT, 0, true));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.FLOAT, 0, true, false));
     }
 
     /** Scatters count elements to every rank from the root's send buffer, in rank order. Blocks until this rank's part is done. */
     public final void scatter(float[] send, int sendOffset, float[] recv, int recvOffset, int count, int root) {
-        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.FLOAT, root).waitFor();
+        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.FLOAT, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters count elements to every rank from the root's send buffer, in rank order. */
     public final Request iscatter(float[] send, int sendOffset, float[] recv, int recvOffset, int count, int root) {
-        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.FLOAT, root));
+        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.FLOAT, root, false));
     }
 
     /** Scatters the root's send buffer: each rank receives its whole receive buffer's worth. Blocks until this rank's part is done. */
     public final void scatter(float[] send, float[] recv, int root) {
-        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.FLOAT, root).waitFor();
+        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.FLOAT, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters the root's send buffer: each rank receives its whole receive buffer's worth. */
     public final Request iscatter(float[] send, float[] recv, int root) {
-        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.FLOAT, root));
+        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.FLOAT, root, false));
     }
 
     /** Scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. Blocks until this rank's part is done. */
     public final void scatterv(float[] send, int sendOffset, int[] counts, int[] displs, float[] recv, int recvOffset, int recvCount, int root) {
-        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.FLOAT, root).waitFor();
+        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.FLOAT, root, true).waitFor();
     }
 
     /** Nonblocking scatterv: scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. */
     public final Request iscatterv(float[] send, int sendOffset, int[] counts, int[] displs, float[] recv, int recvOffset, int recvCount, int root) {
-        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.FLOAT, root));
+        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.FLOAT, root, false));
     }
 
     /** Every rank sends count elements to every rank (block r of send goes to rank r). Blocks until this rank's part is done. */
     public final void alltoall(float[] send, int sendOffset, float[] recv, int recvOffset, int count) {
-        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.FLOAT, count).waitFor();
+        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.FLOAT, count, true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends count elements to every rank (block r of send goes to rank r). */
     public final Request ialltoall(float[] send, int sendOffset, float[] recv, int recvOffset, int count) {
-        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.FLOAT, count));
+        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.FLOAT, count, false));
     }
 
     /** Every rank sends send.length / size elements to every rank. Blocks until this rank's part is done. */
     public final void alltoall(float[] send, float[] recv) {
-        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.FLOAT, size() == 0 ? 0 : n(send) / size()).waitFor();
+        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.FLOAT, size() == 0 ? 0 : n(send) / size(), true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends send.length / size elements to every rank. */
     public final Request ialltoall(float[] send, float[] recv) {
-        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.FLOAT, size() == 0 ? 0 : n(send) / size()));
+        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.FLOAT, size() == 0 ? 0 : n(send) / size(), false));
     }
 
     /** Every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. Blocks until this rank's part is done. */
     public final void alltoallv(float[] send, int[] sendCounts, int[] sendDispls, float[] recv, int[] recvCounts, int[] recvDispls) {
-        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.FLOAT, -1).waitFor();
+        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.FLOAT, -1, true).waitFor();
     }
 
     /** Nonblocking alltoallv: every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. */
     public final Request ialltoallv(float[] send, int[] sendCounts, int[] sendDispls, float[] recv, int[] recvCounts, int[] recvDispls) {
-        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.FLOAT, -1));
+        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.FLOAT, -1, false));
     }
 
     // ---------------------------------------------------------------- double[]
 
     /** Broadcasts count elements from the root to every rank. Blocks until this rank's part is done. */
     public final void bcast(double[] buf, int offset, int count, int root) {
-        bcast0(buf, ElementType.DOUBLE, offset, count, root).waitFor();
+        bcast0(buf, ElementType.DOUBLE, offset, count, root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts count elements from the root to every rank. */
     public final Request ibcast(double[] buf, int offset, int count, int root) {
-        return progressed(bcast0(buf, ElementType.DOUBLE, offset, count, root));
+        return progressed(bcast0(buf, ElementType.DOUBLE, offset, count, root, false));
     }
 
     /** Broadcasts the whole buffer from the root. Blocks until this rank's part is done. */
     public final void bcast(double[] buf, int root) {
-        bcast0(buf, ElementType.DOUBLE, 0, n(buf), root).waitFor();
+        bcast0(buf, ElementType.DOUBLE, 0, n(buf), root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts the whole buffer from the root. */
     public final Request ibcast(double[] buf, int root) {
-        return progressed(bcast0(buf, ElementType.DOUBLE, 0, n(buf), root));
+        return progressed(bcast0(buf, ElementType.DOUBLE, 0, n(buf), root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Blocks until this rank's part is done. */
     public final void reduce(double[] send, int sendOffset, double[] recv, int recvOffset, int count, Op op, int root) {
-        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, root).waitFor();
+        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. */
     public final Request ireduce(double[] send, int sendOffset, double[] recv, int recvOffset, int count, Op op, int root) {
-        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, root));
+        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void reduce(double[] send, double[] recv, Op op, int root) {
-        reduce0(0, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, root).waitFor();
+        reduce0(0, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. Whole send buffer. */
     public final Request ireduce(double[] send, double[] recv, Op op, int root) {
-        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, root));
+        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, root, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allreduce(double[] send, int sendOffset, double[] recv, int recvOffset, int count, Op op) {
-        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0).waitFor();
+        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. */
     public final Request iallreduce(double[] send, int sendOffset, double[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0));
+        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void allreduce(double[] send, double[] recv, Op op) {
-        reduce0(1, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0).waitFor();
+        reduce0(1, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. Whole send buffer. */
     public final Request iallreduce(double[] send, double[] recv, Op op) {
-        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0));
+        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Blocks until this rank's part is done. */
     public final void scan(double[] send, int sendOffset, double[] recv, int recvOffset, int count, Op op) {
-        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0).waitFor();
+        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. */
     public final Request iscan(double[] send, int sendOffset, double[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0));
+        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. Blocks until this rank's part is done. */
     public final void scan(double[] send, double[] recv, Op op) {
-        reduce0(2, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0).waitFor();
+        reduce0(2, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. */
     public final Request iscan(double[] send, double[] recv, Op op) {
-        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0));
+        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Blocks until this rank's part is done. */
     public final void exscan(double[] send, int sendOffset, double[] recv, int recvOffset, int count, Op op) {
-        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0).waitFor();
+        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). */
     public final Request iexscan(double[] send, int sendOffset, double[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0));
+        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.DOUBLE, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. Blocks until this rank's part is done. */
     public final void exscan(double[] send, double[] recv, Op op) {
-        reduce0(3, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0).waitFor();
+        reduce0(3, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. */
     public final Request iexscan(double[] send, double[] recv, Op op) {
-        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0));
+        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.DOUBLE, op, 0, false));
     }
 
     /** Reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. Blocks until this rank's part is done. */
     public final void reduceScatter(double[] send, double[] recv, int[] counts, Op op) {
-        reduceScatter0(send, 0, recv, 0, counts, ElementType.DOUBLE, op, -1).waitFor();
+        reduceScatter0(send, 0, recv, 0, counts, ElementType.DOUBLE, op, -1, true).waitFor();
     }
 
     /** Nonblocking reduceScatter: reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. */
     public final Request ireduceScatter(double[] send, double[] recv, int[] counts, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.DOUBLE, op, -1));
+        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.DOUBLE, op, -1, false));
     }
 
     /** Reduces size*count elements and scatters count to each rank. Blocks until this rank's part is done. */
     public final void reduceScatterBlock(double[] send, double[] recv, int count, Op op) {
-        reduceScatter0(send, 0, recv, 0, null, ElementType.DOUBLE, op, count).waitFor();
+        reduceScatter0(send, 0, recv, 0, null, ElementType.DOUBLE, op, count, true).waitFor();
     }
 
     /** Nonblocking reduceScatterBlock: reduces size*count elements and scatters count to each rank. */
     public final Request ireduceScatterBlock(double[] send, double[] recv, int count, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.DOUBLE, op, count));
+        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.DOUBLE, op, count, false));
     }
 
     /** Gathers count elements from every rank into the root's receive buffer, in rank order. Blocks until this rank's part is done. */
     public final void gather(double[] send, int sendOffset, int count, double[] recv, int recvOffset, int root) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.DOUBLE, root, false).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.DOUBLE, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers count elements from every rank into the root's receive buffer, in rank order. */
     public final Request igather(double[] send, int sendOffset, int count, double[] recv, int recvOffset, int root) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.DOUBLE, root, false));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.DOUBLE, root, false, false));
     }
 
     /** Gathers every rank's whole send buffer into the root's receive buffer. Blocks until this rank's part is done. */
     public final void gather(double[] send, double[] recv, int root) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.DOUBLE, root, false).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.DOUBLE, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers every rank's whole send buffer into the root's receive buffer. */
     public final Request igather(double[] send, double[] recv, int root) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.DOUBLE, root, false));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.DOUBLE, root, false, false));
     }
 
     /** Gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void gatherv(double[] send, int sendOffset, int sendCount, double[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.DOUBLE, root, false).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.DOUBLE, root, false, true).waitFor();
     }
 
     /** Nonblocking gatherv: gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. */
     public final Request igatherv(double[] send, int sendOffset, int sendCount, double[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.DOUBLE, root, false));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.DOUBLE, root, false, false));
     }
 
     /** Gathers count elements from every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(double[] send, int sendOffset, int count, double[] recv, int recvOffset) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.DOUBLE, 0, true).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.DOUBLE, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers count elements from every rank into every rank's receive buffer. */
     public final Request iallgather(double[] send, int sendOffset, int count, double[] recv, int recvOffset) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.DOUBLE, 0, true));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.DOUBLE, 0, true, false));
     }
 
     /** Gathers every rank's whole send buffer into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(double[] send, double[] recv) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.DOUBLE, 0, true).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.DOUBLE, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers every rank's whole send buffer into every rank's receive buffer. */
     public final Request iallgather(double[] send, double[] recv) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.DOUBLE, 0, true));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.DOUBLE, 0, true, false));
     }
 
     /** Gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void allgatherv(double[] send, int sendOffset, int sendCount, double[] recv, int recvOffset, int[] counts, int[] displs) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.DOUBLE, 0, true).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.DOUBLE, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgatherv: gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. */
     public final Request iallgatherv(double[] send, int sendOffset, int sendCount, double[] recv, int recvOffset, int[] counts, int[] displs) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.DOUBLE, 0, true));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.DOUBLE, 0, true, false));
     }
 
     /** Scatters count elements to every rank from the root's send buffer, in rank order. Blocks until this rank's part is done. */
     public final void scatter(double[] send, int sendOffset, double[] recv, int recvOffset, int count, int root) {
-        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.DOUBLE, root).waitFor();
+        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.DOUBLE, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters count elements to every rank from the root's send buffer, in rank order. */
     public final Request iscatter(double[] send, int sendOffset, double[] recv, int recvOffset, int count, int root) {
-        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.DOUBLE, root));
+        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.DOUBLE, root, false));
     }
 
     /** Scatters the root's send buffer: each rank receives its whole receive buffer's worth. Blocks until this rank's part is done. */
     public final void scatter(double[] send, double[] recv, int root) {
-        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.DOUBLE, root).waitFor();
+        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.DOUBLE, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters the root's send buffer: each rank receives its whole receive buffer's worth. */
     public final Request iscatter(double[] send, double[] recv, int root) {
-        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.DOUBLE, root));
+        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.DOUBLE, root, false));
     }
 
     /** Scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. Blocks until this rank's part is done. */
     public final void scatterv(double[] send, int sendOffset, int[] counts, int[] displs, double[] recv, int recvOffset, int recvCount, int root) {
-        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.DOUBLE, root).waitFor();
+        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.DOUBLE, root, true).waitFor();
     }
 
     /** Nonblocking scatterv: scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. */
     public final Request iscatterv(double[] send, int sendOffset, int[] counts, int[] displs, double[] recv, int recvOffset, int recvCount, int root) {
-        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.DOUBLE, root));
+        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.DOUBLE, root, false));
     }
 
     /** Every rank sends count elements to every rank (block r of send goes to rank r). Blocks until this rank's part is done. */
     public final void alltoall(double[] send, int sendOffset, double[] recv, int recvOffset, int count) {
-        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.DOUBLE, count).waitFor();
+        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.DOUBLE, count, true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends count elements to every rank (block r of send goes to rank r). */
     public final Request ialltoall(double[] send, int sendOffset, double[] recv, int recvOffset, int count) {
-        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.DOUBLE, count));
+        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.DOUBLE, count, false));
     }
 
     /** Every rank sends send.length / size elements to every rank. Blocks until this rank's part is done. */
     public final void alltoall(double[] send, double[] recv) {
-        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.DOUBLE, size() == 0 ? 0 : n(send) / size()).waitFor();
+        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.DOUBLE, size() == 0 ? 0 : n(send) / size(), true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends send.length / size elements to every rank. */
     public final Request ialltoall(double[] send, double[] recv) {
-        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.DOUBLE, size() == 0 ? 0 : n(send) / size()));
+        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.DOUBLE, size() == 0 ? 0 : n(send) / size(), false));
     }
 
     /** Every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. Blocks until this rank's part is done. */
     public final void alltoallv(double[] send, int[] sendCounts, int[] sendDispls, double[] recv, int[] recvCounts, int[] recvDispls) {
-        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.DOUBLE, -1).waitFor();
+        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.DOUBLE, -1, true).waitFor();
     }
 
     /** Nonblocking alltoallv: every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. */
     public final Request ialltoallv(double[] send, int[] sendCounts, int[] sendDispls, double[] recv, int[] recvCounts, int[] recvDispls) {
-        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.DOUBLE, -1));
+        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.DOUBLE, -1, false));
     }
 
     // ---------------------------------------------------------------- char[]
 
     /** Broadcasts count elements from the root to every rank. Blocks until this rank's part is done. */
     public final void bcast(char[] buf, int offset, int count, int root) {
-        bcast0(buf, ElementType.CHAR, offset, count, root).waitFor();
+        bcast0(buf, ElementType.CHAR, offset, count, root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts count elements from the root to every rank. */
     public final Request ibcast(char[] buf, int offset, int count, int root) {
-        return progressed(bcast0(buf, ElementType.CHAR, offset, count, root));
+        return progressed(bcast0(buf, ElementType.CHAR, offset, count, root, false));
     }
 
     /** Broadcasts the whole buffer from the root. Blocks until this rank's part is done. */
     public final void bcast(char[] buf, int root) {
-        bcast0(buf, ElementType.CHAR, 0, n(buf), root).waitFor();
+        bcast0(buf, ElementType.CHAR, 0, n(buf), root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts the whole buffer from the root. */
     public final Request ibcast(char[] buf, int root) {
-        return progressed(bcast0(buf, ElementType.CHAR, 0, n(buf), root));
+        return progressed(bcast0(buf, ElementType.CHAR, 0, n(buf), root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Blocks until this rank's part is done. */
     public final void reduce(char[] send, int sendOffset, char[] recv, int recvOffset, int count, Op op, int root) {
-        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, root).waitFor();
+        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. */
     public final Request ireduce(char[] send, int sendOffset, char[] recv, int recvOffset, int count, Op op, int root) {
-        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, root));
+        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void reduce(char[] send, char[] recv, Op op, int root) {
-        reduce0(0, send, 0, recv, 0, n(send), ElementType.CHAR, op, root).waitFor();
+        reduce0(0, send, 0, recv, 0, n(send), ElementType.CHAR, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. Whole send buffer. */
     public final Request ireduce(char[] send, char[] recv, Op op, int root) {
-        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.CHAR, op, root));
+        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.CHAR, op, root, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allreduce(char[] send, int sendOffset, char[] recv, int recvOffset, int count, Op op) {
-        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0).waitFor();
+        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. */
     public final Request iallreduce(char[] send, int sendOffset, char[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0));
+        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void allreduce(char[] send, char[] recv, Op op) {
-        reduce0(1, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0).waitFor();
+        reduce0(1, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. Whole send buffer. */
     public final Request iallreduce(char[] send, char[] recv, Op op) {
-        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0));
+        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Blocks until this rank's part is done. */
     public final void scan(char[] send, int sendOffset, char[] recv, int recvOffset, int count, Op op) {
-        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0).waitFor();
+        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. */
     public final Request iscan(char[] send, int sendOffset, char[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0));
+        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. Blocks until this rank's part is done. */
     public final void scan(char[] send, char[] recv, Op op) {
-        reduce0(2, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0).waitFor();
+        reduce0(2, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. */
     public final Request iscan(char[] send, char[] recv, Op op) {
-        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0));
+        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Blocks until this rank's part is done. */
     public final void exscan(char[] send, int sendOffset, char[] recv, int recvOffset, int count, Op op) {
-        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0).waitFor();
+        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). */
     public final Request iexscan(char[] send, int sendOffset, char[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0));
+        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.CHAR, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. Blocks until this rank's part is done. */
     public final void exscan(char[] send, char[] recv, Op op) {
-        reduce0(3, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0).waitFor();
+        reduce0(3, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. */
     public final Request iexscan(char[] send, char[] recv, Op op) {
-        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0));
+        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.CHAR, op, 0, false));
     }
 
     /** Reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. Blocks until this rank's part is done. */
     public final void reduceScatter(char[] send, char[] recv, int[] counts, Op op) {
-        reduceScatter0(send, 0, recv, 0, counts, ElementType.CHAR, op, -1).waitFor();
+        reduceScatter0(send, 0, recv, 0, counts, ElementType.CHAR, op, -1, true).waitFor();
     }
 
     /** Nonblocking reduceScatter: reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. */
     public final Request ireduceScatter(char[] send, char[] recv, int[] counts, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.CHAR, op, -1));
+        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.CHAR, op, -1, false));
     }
 
     /** Reduces size*count elements and scatters count to each rank. Blocks until this rank's part is done. */
     public final void reduceScatterBlock(char[] send, char[] recv, int count, Op op) {
-        reduceScatter0(send, 0, recv, 0, null, ElementType.CHAR, op, count).waitFor();
+        reduceScatter0(send, 0, recv, 0, null, ElementType.CHAR, op, count, true).waitFor();
     }
 
     /** Nonblocking reduceScatterBlock: reduces size*count elements and scatters count to each rank. */
     public final Request ireduceScatterBlock(char[] send, char[] recv, int count, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.CHAR, op, count));
+        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.CHAR, op, count, false));
     }
 
     /** Gathers count elements from every rank into the root's receive buffer, in rank order. Blocks until this rank's part is done. */
     public final void gather(char[] send, int sendOffset, int count, char[] recv, int recvOffset, int root) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.CHAR, root, false).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.CHAR, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers count elements from every rank into the root's receive buffer, in rank order. */
     public final Request igather(char[] send, int sendOffset, int count, char[] recv, int recvOffset, int root) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.CHAR, root, false));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.CHAR, root, false, false));
     }
 
     /** Gathers every rank's whole send buffer into the root's receive buffer. Blocks until this rank's part is done. */
     public final void gather(char[] send, char[] recv, int root) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.CHAR, root, false).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.CHAR, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers every rank's whole send buffer into the root's receive buffer. */
     public final Request igather(char[] send, char[] recv, int root) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.CHAR, root, false));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.CHAR, root, false, false));
     }
 
     /** Gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void gatherv(char[] send, int sendOffset, int sendCount, char[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.CHAR, root, false).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.CHAR, root, false, true).waitFor();
     }
 
     /** Nonblocking gatherv: gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. */
     public final Request igatherv(char[] send, int sendOffset, int sendCount, char[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.CHAR, root, false));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.CHAR, root, false, false));
     }
 
     /** Gathers count elements from every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(char[] send, int sendOffset, int count, char[] recv, int recvOffset) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.CHAR, 0, true).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.CHAR, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers count elements from every rank into every rank's receive buffer. */
     public final Request iallgather(char[] send, int sendOffset, int count, char[] recv, int recvOffset) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.CHAR, 0, true));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.CHAR, 0, true, false));
     }
 
     /** Gathers every rank's whole send buffer into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(char[] send, char[] recv) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.CHAR, 0, true).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.CHAR, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers every rank's whole send buffer into every rank's receive buffer. */
     public final Request iallgather(char[] send, char[] recv) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.CHAR, 0, true));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.CHAR, 0, true, false));
     }
 
     /** Gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void allgatherv(char[] send, int sendOffset, int sendCount, char[] recv, int recvOffset, int[] counts, int[] displs) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.CHAR, 0, true).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.CHAR, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgatherv: gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. */
     public final Request iallgatherv(char[] send, int sendOffset, int sendCount, char[] recv, int recvOffset, int[] counts, int[] displs) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.CHAR, 0, true));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.CHAR, 0, true, false));
     }
 
     /** Scatters count elements to every rank from the root's send buffer, in rank order. Blocks until this rank's part is done. */
     public final void scatter(char[] send, int sendOffset, char[] recv, int recvOffset, int count, int root) {
-        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.CHAR, root).waitFor();
+        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.CHAR, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters count elements to every rank from the root's send buffer, in rank order. */
     public final Request iscatter(char[] send, int sendOffset, char[] recv, int recvOffset, int count, int root) {
-        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.CHAR, root));
+        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.CHAR, root, false));
     }
 
     /** Scatters the root's send buffer: each rank receives its whole receive buffer's worth. Blocks until this rank's part is done. */
     public final void scatter(char[] send, char[] recv, int root) {
-        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.CHAR, root).waitFor();
+        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.CHAR, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters the root's send buffer: each rank receives its whole receive buffer's worth. */
     public final Request iscatter(char[] send, char[] recv, int root) {
-        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.CHAR, root));
+        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.CHAR, root, false));
     }
 
     /** Scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. Blocks until this rank's part is done. */
     public final void scatterv(char[] send, int sendOffset, int[] counts, int[] displs, char[] recv, int recvOffset, int recvCount, int root) {
-        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.CHAR, root).waitFor();
+        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.CHAR, root, true).waitFor();
     }
 
     /** Nonblocking scatterv: scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. */
     public final Request iscatterv(char[] send, int sendOffset, int[] counts, int[] displs, char[] recv, int recvOffset, int recvCount, int root) {
-        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.CHAR, root));
+        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.CHAR, root, false));
     }
 
     /** Every rank sends count elements to every rank (block r of send goes to rank r). Blocks until this rank's part is done. */
     public final void alltoall(char[] send, int sendOffset, char[] recv, int recvOffset, int count) {
-        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.CHAR, count).waitFor();
+        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.CHAR, count, true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends count elements to every rank (block r of send goes to rank r). */
     public final Request ialltoall(char[] send, int sendOffset, char[] recv, int recvOffset, int count) {
-        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.CHAR, count));
+        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.CHAR, count, false));
     }
 
     /** Every rank sends send.length / size elements to every rank. Blocks until this rank's part is done. */
     public final void alltoall(char[] send, char[] recv) {
-        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.CHAR, size() == 0 ? 0 : n(send) / size()).waitFor();
+        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.CHAR, size() == 0 ? 0 : n(send) / size(), true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends send.length / size elements to every rank. */
     public final Request ialltoall(char[] send, char[] recv) {
-        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.CHAR, size() == 0 ? 0 : n(send) / size()));
+        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.CHAR, size() == 0 ? 0 : n(send) / size(), false));
     }
 
     /** Every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. Blocks until this rank's part is done. */
     public final void alltoallv(char[] send, int[] sendCounts, int[] sendDispls, char[] recv, int[] recvCounts, int[] recvDispls) {
-        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.CHAR, -1).waitFor();
+        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.CHAR, -1, true).waitFor();
     }
 
     /** Nonblocking alltoallv: every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. */
     public final Request ialltoallv(char[] send, int[] sendCounts, int[] sendDispls, char[] recv, int[] recvCounts, int[] recvDispls) {
-        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.CHAR, -1));
+        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.CHAR, -1, false));
     }
 
     // ---------------------------------------------------------------- boolean[]
 
     /** Broadcasts count elements from the root to every rank. Blocks until this rank's part is done. */
     public final void bcast(boolean[] buf, int offset, int count, int root) {
-        bcast0(buf, ElementType.BOOLEAN, offset, count, root).waitFor();
+        bcast0(buf, ElementType.BOOLEAN, offset, count, root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts count elements from the root to every rank. */
     public final Request ibcast(boolean[] buf, int offset, int count, int root) {
-        return progressed(bcast0(buf, ElementType.BOOLEAN, offset, count, root));
+        return progressed(bcast0(buf, ElementType.BOOLEAN, offset, count, root, false));
     }
 
     /** Broadcasts the whole buffer from the root. Blocks until this rank's part is done. */
     public final void bcast(boolean[] buf, int root) {
-        bcast0(buf, ElementType.BOOLEAN, 0, n(buf), root).waitFor();
+        bcast0(buf, ElementType.BOOLEAN, 0, n(buf), root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts the whole buffer from the root. */
     public final Request ibcast(boolean[] buf, int root) {
-        return progressed(bcast0(buf, ElementType.BOOLEAN, 0, n(buf), root));
+        return progressed(bcast0(buf, ElementType.BOOLEAN, 0, n(buf), root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Blocks until this rank's part is done. */
     public final void reduce(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count, Op op, int root) {
-        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, root).waitFor();
+        reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. */
     public final Request ireduce(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count, Op op, int root) {
-        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, root));
+        return progressed(reduce0(0, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, root, false));
     }
 
     /** Reduces count elements of every rank into the root's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void reduce(boolean[] send, boolean[] recv, Op op, int root) {
-        reduce0(0, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, root).waitFor();
+        reduce0(0, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, root, true).waitFor();
     }
 
     /** Nonblocking reduce: reduces count elements of every rank into the root's receive buffer. Whole send buffer. */
     public final Request ireduce(boolean[] send, boolean[] recv, Op op, int root) {
-        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, root));
+        return progressed(reduce0(0, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, root, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allreduce(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count, Op op) {
-        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0).waitFor();
+        reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. */
     public final Request iallreduce(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0));
+        return progressed(reduce0(1, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0, false));
     }
 
     /** Reduces count elements of every rank into every rank's receive buffer. Whole send buffer. Blocks until this rank's part is done. */
     public final void allreduce(boolean[] send, boolean[] recv, Op op) {
-        reduce0(1, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0).waitFor();
+        reduce0(1, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0, true).waitFor();
     }
 
     /** Nonblocking allreduce: reduces count elements of every rank into every rank's receive buffer. Whole send buffer. */
     public final Request iallreduce(boolean[] send, boolean[] recv, Op op) {
-        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0));
+        return progressed(reduce0(1, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Blocks until this rank's part is done. */
     public final void scan(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count, Op op) {
-        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0).waitFor();
+        reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. */
     public final Request iscan(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0));
+        return progressed(reduce0(2, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0, false));
     }
 
     /** Inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. Blocks until this rank's part is done. */
     public final void scan(boolean[] send, boolean[] recv, Op op) {
-        reduce0(2, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0).waitFor();
+        reduce0(2, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0, true).waitFor();
     }
 
     /** Nonblocking scan: inclusive prefix reduction: rank r receives the reduction of ranks 0..r. Whole send buffer. */
     public final Request iscan(boolean[] send, boolean[] recv, Op op) {
-        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0));
+        return progressed(reduce0(2, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Blocks until this rank's part is done. */
     public final void exscan(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count, Op op) {
-        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0).waitFor();
+        reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). */
     public final Request iexscan(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count, Op op) {
-        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0));
+        return progressed(reduce0(3, send, sendOffset, recv, recvOffset, count, ElementType.BOOLEAN, op, 0, false));
     }
 
     /** Exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. Blocks until this rank's part is done. */
     public final void exscan(boolean[] send, boolean[] recv, Op op) {
-        reduce0(3, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0).waitFor();
+        reduce0(3, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0, true).waitFor();
     }
 
     /** Nonblocking exscan: exclusive prefix reduction: rank r receives the reduction of ranks 0..r-1 (rank 0's buffer is unchanged). Whole send buffer. */
     public final Request iexscan(boolean[] send, boolean[] recv, Op op) {
-        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0));
+        return progressed(reduce0(3, send, 0, recv, 0, n(send), ElementType.BOOLEAN, op, 0, false));
     }
 
     /** Reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. Blocks until this rank's part is done. */
     public final void reduceScatter(boolean[] send, boolean[] recv, int[] counts, Op op) {
-        reduceScatter0(send, 0, recv, 0, counts, ElementType.BOOLEAN, op, -1).waitFor();
+        reduceScatter0(send, 0, recv, 0, counts, ElementType.BOOLEAN, op, -1, true).waitFor();
     }
 
     /** Nonblocking reduceScatter: reduces sum(counts) elements and scatters block r (counts[r] elements) to rank r. */
     public final Request ireduceScatter(boolean[] send, boolean[] recv, int[] counts, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.BOOLEAN, op, -1));
+        return progressed(reduceScatter0(send, 0, recv, 0, counts, ElementType.BOOLEAN, op, -1, false));
     }
 
     /** Reduces size*count elements and scatters count to each rank. Blocks until this rank's part is done. */
     public final void reduceScatterBlock(boolean[] send, boolean[] recv, int count, Op op) {
-        reduceScatter0(send, 0, recv, 0, null, ElementType.BOOLEAN, op, count).waitFor();
+        reduceScatter0(send, 0, recv, 0, null, ElementType.BOOLEAN, op, count, true).waitFor();
     }
 
     /** Nonblocking reduceScatterBlock: reduces size*count elements and scatters count to each rank. */
     public final Request ireduceScatterBlock(boolean[] send, boolean[] recv, int count, Op op) {
-        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.BOOLEAN, op, count));
+        return progressed(reduceScatter0(send, 0, recv, 0, null, ElementType.BOOLEAN, op, count, false));
     }
 
     /** Gathers count elements from every rank into the root's receive buffer, in rank order. Blocks until this rank's part is done. */
     public final void gather(boolean[] send, int sendOffset, int count, boolean[] recv, int recvOffset, int root) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BOOLEAN, root, false).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BOOLEAN, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers count elements from every rank into the root's receive buffer, in rank order. */
     public final Request igather(boolean[] send, int sendOffset, int count, boolean[] recv, int recvOffset, int root) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BOOLEAN, root, false));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BOOLEAN, root, false, false));
     }
 
     /** Gathers every rank's whole send buffer into the root's receive buffer. Blocks until this rank's part is done. */
     public final void gather(boolean[] send, boolean[] recv, int root) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.BOOLEAN, root, false).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.BOOLEAN, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers every rank's whole send buffer into the root's receive buffer. */
     public final Request igather(boolean[] send, boolean[] recv, int root) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.BOOLEAN, root, false));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.BOOLEAN, root, false, false));
     }
 
     /** Gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void gatherv(boolean[] send, int sendOffset, int sendCount, boolean[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BOOLEAN, root, false).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BOOLEAN, root, false, true).waitFor();
     }
 
     /** Nonblocking gatherv: gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. */
     public final Request igatherv(boolean[] send, int sendOffset, int sendCount, boolean[] recv, int recvOffset, int[] counts, int[] displs, int root) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BOOLEAN, root, false));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BOOLEAN, root, false, false));
     }
 
     /** Gathers count elements from every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(boolean[] send, int sendOffset, int count, boolean[] recv, int recvOffset) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BOOLEAN, 0, true).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BOOLEAN, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers count elements from every rank into every rank's receive buffer. */
     public final Request iallgather(boolean[] send, int sendOffset, int count, boolean[] recv, int recvOffset) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BOOLEAN, 0, true));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BOOLEAN, 0, true, false));
     }
 
     /** Gathers every rank's whole send buffer into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(boolean[] send, boolean[] recv) {
-        gather0(send, 0, n(send), recv, 0, null, null, ElementType.BOOLEAN, 0, true).waitFor();
+        gather0(send, 0, n(send), recv, 0, null, null, ElementType.BOOLEAN, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers every rank's whole send buffer into every rank's receive buffer. */
     public final Request iallgather(boolean[] send, boolean[] recv) {
-        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.BOOLEAN, 0, true));
+        return progressed(gather0(send, 0, n(send), recv, 0, null, null, ElementType.BOOLEAN, 0, true, false));
     }
 
     /** Gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void allgatherv(boolean[] send, int sendOffset, int sendCount, boolean[] recv, int recvOffset, int[] counts, int[] displs) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BOOLEAN, 0, true).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BOOLEAN, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgatherv: gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. */
     public final Request iallgatherv(boolean[] send, int sendOffset, int sendCount, boolean[] recv, int recvOffset, int[] counts, int[] displs) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BOOLEAN, 0, true));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BOOLEAN, 0, true, false));
     }
 
     /** Scatters count elements to every rank from the root's send buffer, in rank order. Blocks until this rank's part is done. */
     public final void scatter(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count, int root) {
-        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BOOLEAN, root).waitFor();
+        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BOOLEAN, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters count elements to every rank from the root's send buffer, in rank order. */
     public final Request iscatter(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count, int root) {
-        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BOOLEAN, root));
+        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BOOLEAN, root, false));
     }
 
     /** Scatters the root's send buffer: each rank receives its whole receive buffer's worth. Blocks until this rank's part is done. */
     public final void scatter(boolean[] send, boolean[] recv, int root) {
-        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.BOOLEAN, root).waitFor();
+        scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.BOOLEAN, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters the root's send buffer: each rank receives its whole receive buffer's worth. */
     public final Request iscatter(boolean[] send, boolean[] recv, int root) {
-        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.BOOLEAN, root));
+        return progressed(scatter0(send, 0, null, null, recv, 0, n(recv), ElementType.BOOLEAN, root, false));
     }
 
     /** Scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. Blocks until this rank's part is done. */
     public final void scatterv(boolean[] send, int sendOffset, int[] counts, int[] displs, boolean[] recv, int recvOffset, int recvCount, int root) {
-        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BOOLEAN, root).waitFor();
+        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BOOLEAN, root, true).waitFor();
     }
 
     /** Nonblocking scatterv: scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. */
     public final Request iscatterv(boolean[] send, int sendOffset, int[] counts, int[] displs, boolean[] recv, int recvOffset, int recvCount, int root) {
-        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BOOLEAN, root));
+        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BOOLEAN, root, false));
     }
 
     /** Every rank sends count elements to every rank (block r of send goes to rank r). Blocks until this rank's part is done. */
     public final void alltoall(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count) {
-        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BOOLEAN, count).waitFor();
+        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BOOLEAN, count, true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends count elements to every rank (block r of send goes to rank r). */
     public final Request ialltoall(boolean[] send, int sendOffset, boolean[] recv, int recvOffset, int count) {
-        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BOOLEAN, count));
+        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BOOLEAN, count, false));
     }
 
     /** Every rank sends send.length / size elements to every rank. Blocks until this rank's part is done. */
     public final void alltoall(boolean[] send, boolean[] recv) {
-        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.BOOLEAN, size() == 0 ? 0 : n(send) / size()).waitFor();
+        alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.BOOLEAN, size() == 0 ? 0 : n(send) / size(), true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends send.length / size elements to every rank. */
     public final Request ialltoall(boolean[] send, boolean[] recv) {
-        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.BOOLEAN, size() == 0 ? 0 : n(send) / size()));
+        return progressed(alltoall0(send, 0, null, null, recv, 0, null, null, ElementType.BOOLEAN, size() == 0 ? 0 : n(send) / size(), false));
     }
 
     /** Every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. Blocks until this rank's part is done. */
     public final void alltoallv(boolean[] send, int[] sendCounts, int[] sendDispls, boolean[] recv, int[] recvCounts, int[] recvDispls) {
-        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.BOOLEAN, -1).waitFor();
+        alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.BOOLEAN, -1, true).waitFor();
     }
 
     /** Nonblocking alltoallv: every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. */
     public final Request ialltoallv(boolean[] send, int[] sendCounts, int[] sendDispls, boolean[] recv, int[] recvCounts, int[] recvDispls) {
-        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.BOOLEAN, -1));
+        return progressed(alltoall0(send, 0, sendCounts, sendDispls, recv, 0, recvCounts, recvDispls, ElementType.BOOLEAN, -1, false));
     }
 
     // ---------------------------------------------------------------- ByteBuffer
 
     /** Broadcasts count elements from the root to every rank. Blocks until this rank's part is done. */
     public final void bcast(ByteBuffer buf, int offset, int count, int root) {
-        bcast0(buf, ElementType.BYTE, offset, count, root).waitFor();
+        bcast0(buf, ElementType.BYTE, offset, count, root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts count elements from the root to every rank. */
     public final Request ibcast(ByteBuffer buf, int offset, int count, int root) {
-        return progressed(bcast0(buf, ElementType.BYTE, offset, count, root));
+        return progressed(bcast0(buf, ElementType.BYTE, offset, count, root, false));
     }
 
     /** Broadcasts the whole buffer from the root. Blocks until this rank's part is done. */
     public final void bcast(ByteBuffer buf, int root) {
-        bcast0(buf, ElementType.BYTE, pos(buf), rem(buf), root).waitFor();
+        bcast0(buf, ElementType.BYTE, pos(buf), rem(buf), root, true).waitFor();
     }
 
     /** Nonblocking bcast: broadcasts the whole buffer from the root. */
     public final Request ibcast(ByteBuffer buf, int root) {
-        return progressed(bcast0(buf, ElementType.BYTE, pos(buf), rem(buf), root));
+        return progressed(bcast0(buf, ElementType.BYTE, pos(buf), rem(buf), root, false));
     }
 
     /** Gathers count elements from every rank into the root's receive buffer, in rank order. Blocks until this rank's part is done. */
     public final void gather(ByteBuffer send, int sendOffset, int count, ByteBuffer recv, int recvOffset, int root) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, root, false).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers count elements from every rank into the root's receive buffer, in rank order. */
     public final Request igather(ByteBuffer send, int sendOffset, int count, ByteBuffer recv, int recvOffset, int root) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, root, false));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, root, false, false));
     }
 
     /** Gathers every rank's whole send buffer into the root's receive buffer. Blocks until this rank's part is done. */
     public final void gather(ByteBuffer send, ByteBuffer recv, int root) {
-        gather0(send, pos(send), rem(send), recv, pos(recv), null, null, ElementType.BYTE, root, false).waitFor();
+        gather0(send, pos(send), rem(send), recv, pos(recv), null, null, ElementType.BYTE, root, false, true).waitFor();
     }
 
     /** Nonblocking gather: gathers every rank's whole send buffer into the root's receive buffer. */
     public final Request igather(ByteBuffer send, ByteBuffer recv, int root) {
-        return progressed(gather0(send, pos(send), rem(send), recv, pos(recv), null, null, ElementType.BYTE, root, false));
+        return progressed(gather0(send, pos(send), rem(send), recv, pos(recv), null, null, ElementType.BYTE, root, false, false));
     }
 
     /** Gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void gatherv(ByteBuffer send, int sendOffset, int sendCount, ByteBuffer recv, int recvOffset, int[] counts, int[] displs, int root) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, root, false).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, root, false, true).waitFor();
     }
 
     /** Nonblocking gatherv: gathers counts[r] elements from rank r to the root at recvOffset + displs[r]. */
     public final Request igatherv(ByteBuffer send, int sendOffset, int sendCount, ByteBuffer recv, int recvOffset, int[] counts, int[] displs, int root) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, root, false));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, root, false, false));
     }
 
     /** Gathers count elements from every rank into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(ByteBuffer send, int sendOffset, int count, ByteBuffer recv, int recvOffset) {
-        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, 0, true).waitFor();
+        gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers count elements from every rank into every rank's receive buffer. */
     public final Request iallgather(ByteBuffer send, int sendOffset, int count, ByteBuffer recv, int recvOffset) {
-        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, 0, true));
+        return progressed(gather0(send, sendOffset, count, recv, recvOffset, null, null, ElementType.BYTE, 0, true, false));
     }
 
     /** Gathers every rank's whole send buffer into every rank's receive buffer. Blocks until this rank's part is done. */
     public final void allgather(ByteBuffer send, ByteBuffer recv) {
-        gather0(send, pos(send), rem(send), recv, pos(recv), null, null, ElementType.BYTE, 0, true).waitFor();
+        gather0(send, pos(send), rem(send), recv, pos(recv), null, null, ElementType.BYTE, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgather: gathers every rank's whole send buffer into every rank's receive buffer. */
     public final Request iallgather(ByteBuffer send, ByteBuffer recv) {
-        return progressed(gather0(send, pos(send), rem(send), recv, pos(recv), null, null, ElementType.BYTE, 0, true));
+        return progressed(gather0(send, pos(send), rem(send), recv, pos(recv), null, null, ElementType.BYTE, 0, true, false));
     }
 
     /** Gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. Blocks until this rank's part is done. */
     public final void allgatherv(ByteBuffer send, int sendOffset, int sendCount, ByteBuffer recv, int recvOffset, int[] counts, int[] displs) {
-        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, 0, true).waitFor();
+        gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, 0, true, true).waitFor();
     }
 
     /** Nonblocking allgatherv: gathers counts[r] elements from rank r into every rank at recvOffset + displs[r]. */
     public final Request iallgatherv(ByteBuffer send, int sendOffset, int sendCount, ByteBuffer recv, int recvOffset, int[] counts, int[] displs) {
-        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, 0, true));
+        return progressed(gather0(send, sendOffset, sendCount, recv, recvOffset, counts, displs, ElementType.BYTE, 0, true, false));
     }
 
     /** Scatters count elements to every rank from the root's send buffer, in rank order. Blocks until this rank's part is done. */
     public final void scatter(ByteBuffer send, int sendOffset, ByteBuffer recv, int recvOffset, int count, int root) {
-        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BYTE, root).waitFor();
+        scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BYTE, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters count elements to every rank from the root's send buffer, in rank order. */
     public final Request iscatter(ByteBuffer send, int sendOffset, ByteBuffer recv, int recvOffset, int count, int root) {
-        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BYTE, root));
+        return progressed(scatter0(send, sendOffset, null, null, recv, recvOffset, count, ElementType.BYTE, root, false));
     }
 
     /** Scatters the root's send buffer: each rank receives its whole receive buffer's worth. Blocks until this rank's part is done. */
     public final void scatter(ByteBuffer send, ByteBuffer recv, int root) {
-        scatter0(send, pos(send), null, null, recv, pos(recv), rem(recv), ElementType.BYTE, root).waitFor();
+        scatter0(send, pos(send), null, null, recv, pos(recv), rem(recv), ElementType.BYTE, root, true).waitFor();
     }
 
     /** Nonblocking scatter: scatters the root's send buffer: each rank receives its whole receive buffer's worth. */
     public final Request iscatter(ByteBuffer send, ByteBuffer recv, int root) {
-        return progressed(scatter0(send, pos(send), null, null, recv, pos(recv), rem(recv), ElementType.BYTE, root));
+        return progressed(scatter0(send, pos(send), null, null, recv, pos(recv), rem(recv), ElementType.BYTE, root, false));
     }
 
     /** Scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. Blocks until this rank's part is done. */
     public final void scatterv(ByteBuffer send, int sendOffset, int[] counts, int[] displs, ByteBuffer recv, int recvOffset, int recvCount, int root) {
-        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BYTE, root).waitFor();
+        scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BYTE, root, true).waitFor();
     }
 
     /** Nonblocking scatterv: scatters counts[r] elements from sendOffset + displs[r] of the root to rank r. */
     public final Request iscatterv(ByteBuffer send, int sendOffset, int[] counts, int[] displs, ByteBuffer recv, int recvOffset, int recvCount, int root) {
-        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BYTE, root));
+        return progressed(scatter0(send, sendOffset, counts, displs, recv, recvOffset, recvCount, ElementType.BYTE, root, false));
     }
 
     /** Every rank sends count elements to every rank (block r of send goes to rank r). Blocks until this rank's part is done. */
     public final void alltoall(ByteBuffer send, int sendOffset, ByteBuffer recv, int recvOffset, int count) {
-        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BYTE, count).waitFor();
+        alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BYTE, count, true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends count elements to every rank (block r of send goes to rank r). */
     public final Request ialltoall(ByteBuffer send, int sendOffset, ByteBuffer recv, int recvOffset, int count) {
-        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BYTE, count));
+        return progressed(alltoall0(send, sendOffset, null, null, recv, recvOffset, null, null, ElementType.BYTE, count, false));
     }
 
     /** Every rank sends send.length / size elements to every rank. Blocks until this rank's part is done. */
     public final void alltoall(ByteBuffer send, ByteBuffer recv) {
-        alltoall0(send, pos(send), null, null, recv, pos(recv), null, null, ElementType.BYTE, size() == 0 ? 0 : rem(send) / size()).waitFor();
+        alltoall0(send, pos(send), null, null, recv, pos(recv), null, null, ElementType.BYTE, size() == 0 ? 0 : rem(send) / size(), true).waitFor();
     }
 
     /** Nonblocking alltoall: every rank sends send.length / size elements to every rank. */
     public final Request ialltoall(ByteBuffer send, ByteBuffer recv) {
-        return progressed(alltoall0(send, pos(send), null, null, recv, pos(recv), null, null, ElementType.BYTE, size() == 0 ? 0 : rem(send) / size()));
+        return progressed(alltoall0(send, pos(send), null, null, recv, pos(recv), null, null, ElementType.BYTE, size() == 0 ? 0 : rem(send) / size(), false));
     }
 
     /** Every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. Blocks until this rank's part is done. */
     public final void alltoallv(ByteBuffer send, int[] sendCounts, int[] sendDispls, ByteBuffer recv, int[] recvCounts, int[] recvDispls) {
-        alltoall0(send, pos(send), sendCounts, sendDispls, recv, pos(recv), recvCounts, recvDispls, ElementType.BYTE, -1).waitFor();
+        alltoall0(send, pos(send), sendCounts, sendDispls, recv, pos(recv), recvCounts, recvDispls, ElementType.BYTE, -1, true).waitFor();
     }
 
     /** Nonblocking alltoallv: every rank sends sendCounts[r] elements from sendDispls[r] to rank r, and receives recvCounts[r] at recvDispls[r]. */
     public final Request ialltoallv(ByteBuffer send, int[] sendCounts, int[] sendDispls, ByteBuffer recv, int[] recvCounts, int[] recvDispls) {
-        return progressed(alltoall0(send, pos(send), sendCounts, sendDispls, recv, pos(recv), recvCounts, recvDispls, ElementType.BYTE, -1));
+        return progressed(alltoall0(send, pos(send), sendCounts, sendDispls, recv, pos(recv), recvCounts, recvDispls, ElementType.BYTE, -1, false));
     }
 }

@@ -16,6 +16,17 @@ import dev.cohort.Request;
  * that only matter at the root may be null elsewhere.
  */
 public interface CollectiveEngine {
+    /**
+     * The engine for calls whose caller waits for the request at once (the blocking API). It may run
+     * each operation to completion before returning its request, as a native transport does with the
+     * MPI library's blocking collectives, which are faster than its nonblocking ones. The engine
+     * itself must not block that way: nonblocking calls return before other ranks have joined.
+     * Both engines of a communicator start collectives in the order the rank calls them.
+     */
+    default CollectiveEngine forBlockingCalls() {
+        return this;
+    }
+
     Request barrier();
 
     Request bcast(Object buf, ElementType t, int offset, int count, int root);

@@ -8,8 +8,10 @@ import dev.cohort.spi.ProgressEngine;
 import mpi.MPIException;
 
 /**
- * A nonblocking MPI collective on staged buffers. On completion it copies the received blocks back
- * into the caller's array and returns its staging buffers to the pool.
+ * An MPI collective on staged buffers: nonblocking (MPI_I..., tested under the transport's lock), or,
+ * for the blocking API under MPI_THREAD_MULTIPLE, the blocking MPI call, made outside the lock so that
+ * the rank's other threads keep sending and receiving meanwhile. On completion it copies the received
+ * blocks back into the caller's array and returns its staging buffers to the pool.
  */
 final class MpiCollRequest extends Request {
     private final OpenMpiTransport t;
@@ -44,6 +46,32 @@ final class MpiCollRequest extends Request {
         this.counts = counts;
         this.displs = displs;
         return this;
+    }
+
+    /**
+     * Runs the operation on the given staging buffers: with {@code blocking} (a blocking call under
+     * MPI_THREAD_MULTIPLE) by {@code run}, to completion, outside the lock; otherwise starts it by
+     * {@code start}, under the lock.
+     */
+    MpiCollRequest start(Staging in, Staging out, boolean blocking, MpiStart start, MpiRun run) {
+        if (!blocking) return start(in, out, start);
+        this.in = in;
+        this.out = out;
+        CohortException err = null;
+        try {
+            run.run();
+        } catch (MPIException e) {
+            err = t.mpiError(comm, name, e);
+        }
+        if (err == null) copyOut();
+        finish(err);
+        return this;
+    }
+
+    /** A blocking MPI collective. */
+    @FunctionalInterface
+    interface MpiRun {
+        void run() throws MPIException;
     }
 
     /** Starts the MPI operation (under the transport's lock) with the given staging buffers. */
@@ -90,13 +118,16 @@ final class MpiCollRequest extends Request {
             t.matchPending();
             return false;
         }
-        if (err == null && recv != null) {
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0) out.copyOut(displs[i], recv, type, recvOffset + displs[i], counts[i]);
-            }
-        }
+        if (err == null) copyOut();
         finish(err);
         return true;
+    }
+
+    private void copyOut() {
+        if (recv == null) return;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) out.copyOut(displs[i], recv, type, recvOffset + displs[i], counts[i]);
+        }
     }
 
     private void finish(CohortException err) {

@@ -13,7 +13,8 @@ import mpi.MPI;
 
 /**
  * The collectives of one communicator, run by Open MPI's nonblocking collectives (MPI_Ibcast,
- * MPI_Iallreduce, ...) on the communicator's collective-context MPI communicator. Buffers are staged
+ * MPI_Iallreduce, ...), or its blocking ones for blocking calls under MPI_THREAD_MULTIPLE
+ * ({@link #forBlockingCalls()}), on the communicator's collective-context MPI communicator. Buffers are staged
  * through pooled direct memory; data that is only moved goes as bytes. Reductions MPI cannot do for
  * Cohort (user-defined operations, MINLOC / MAXLOC pairs, byte, char and boolean elements) go to
  * the portable algorithms of the collectives module, over point-to-point on the same context.
@@ -22,12 +23,38 @@ final class MpiCollectives implements CollectiveEngine {
     private final OpenMpiTransport t;
     private final Comm comm;
     private final Channel channel;
+    /** Runs each collective by the blocking MPI call (the engine for blocking calls under THREAD_MULTIPLE). */
+    private final boolean blocking;
+    /** The engine for nonblocking calls, whose portable engine this one shares; null on that engine itself. */
+    private final MpiCollectives nonblocking;
     private volatile CollectiveEngine portable;
+    private volatile MpiCollectives blockingTwin;
 
     MpiCollectives(OpenMpiTransport t, Comm comm, Channel channel) {
+        this(t, comm, channel, null);
+    }
+
+    private MpiCollectives(OpenMpiTransport t, Comm comm, Channel channel, MpiCollectives nonblocking) {
         this.t = t;
         this.comm = comm;
         this.channel = channel;
+        this.nonblocking = nonblocking;
+        this.blocking = nonblocking != null;
+    }
+
+    /**
+     * Under MPI_THREAD_MULTIPLE, blocking calls use Open MPI's blocking collectives (its tuned
+     * algorithms; the nonblocking ones of libnbc take about twice as long for large reductions and
+     * progress only while tested). Under a lower thread level every MPI call is made under the
+     * transport's lock, and a blocking collective holding it could starve the rank's other threads,
+     * so blocking calls use the nonblocking path there too.
+     */
+    @Override
+    public CollectiveEngine forBlockingCalls() {
+        if (blocking || !t.threadMultiple()) return this;
+        MpiCollectives b = blockingTwin;
+        if (b == null) blockingTwin = b = new MpiCollectives(t, comm, channel, this);
+        return b;
     }
 
     private Intracomm mpi() {
@@ -35,6 +62,7 @@ final class MpiCollectives implements CollectiveEngine {
     }
 
     private CollectiveEngine portable() {
+        if (nonblocking != null) return nonblocking.portable();   // one tag sequence per communicator
         CollectiveEngine p = portable;
         if (p == null) {
             synchronized (this) {
@@ -103,7 +131,7 @@ final class MpiCollectives implements CollectiveEngine {
     @Override
     public Request barrier() {
         Intracomm m = mpi();
-        return request("barrier").start(null, null, m::iBarrier);
+        return request("barrier").start(null, null, blocking, m::iBarrier, m::barrier);
     }
 
     @Override
@@ -115,7 +143,7 @@ final class MpiCollectives implements CollectiveEngine {
         MpiCollRequest r = request("bcast");
         if (!root0) r.result(buf, type, offset, 0, count);
         int n = count * type.size();
-        return r.start(s, s, () -> m.iBcast(s.bytes, n, MPI.BYTE, root));
+        return r.start(s, s, blocking, () -> m.iBcast(s.bytes, n, MPI.BYTE, root), () -> m.bcast(s.bytes, n, MPI.BYTE, root));
     }
 
     @Override
@@ -132,7 +160,8 @@ final class MpiCollectives implements CollectiveEngine {
         Staging out = atRoot ? stage(count, type) : t.pool.take(64);
         MpiCollRequest r = request("reduce");
         if (atRoot) r.result(recv, type, recvOffset, 0, count);
-        return r.start(in, out, () -> m.iReduce(in.bytes, out.bytes, count, dt, mop, root));
+        return r.start(in, out, blocking, () -> m.iReduce(in.bytes, out.bytes, count, dt, mop, root),
+                () -> m.reduce(in.bytes, out.bytes, count, dt, mop, root));
     }
 
     @Override
@@ -167,9 +196,11 @@ final class MpiCollectives implements CollectiveEngine {
         MpiCollRequest r = request(name);
         if (copyBack) r.result(recv, type, recvOffset, 0, count);
         switch (kind) {
-            case 0: return r.start(s, s, () -> m.iAllReduce(s.bytes, count, dt, mop));
-            case 1: return r.start(s, s, () -> m.iScan(s.bytes, count, dt, mop));
-            default: return r.start(s, s, () -> m.iExScan(s.bytes, count, dt, mop));
+            case 0: return r.start(s, s, blocking, () -> m.iAllReduce(s.bytes, count, dt, mop),
+                    () -> m.allReduce(s.bytes, count, dt, mop));
+            case 1: return r.start(s, s, blocking, () -> m.iScan(s.bytes, count, dt, mop), () -> m.scan(s.bytes, count, dt, mop));
+            default: return r.start(s, s, blocking, () -> m.iExScan(s.bytes, count, dt, mop),
+                    () -> m.exScan(s.bytes, count, dt, mop));
         }
     }
 
@@ -188,7 +219,7 @@ final class MpiCollectives implements CollectiveEngine {
         else s.copyIn(0, recv, type, recvOffset, n);
         int[] cs = counts.clone();
         MpiCollRequest r = request("reduceScatter").result(recv, type, recvOffset, 0, cs[comm.rank()]);
-        return r.start(s, s, () -> m.iReduceScatter(s.bytes, cs, dt, mop));
+        return r.start(s, s, blocking, () -> m.iReduceScatter(s.bytes, cs, dt, mop), () -> m.reduceScatter(s.bytes, cs, dt, mop));
     }
 
     @Override
@@ -200,7 +231,8 @@ final class MpiCollectives implements CollectiveEngine {
         if (comm.rank() != root) {
             Staging in = stage(sendCount, type);
             in.copyIn(0, send, type, sendOffset, sendCount);
-            return r.start(in, in, () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, root));
+            return r.start(in, in, blocking, () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, root),
+                    () -> m.gatherv(in.bytes, sendCount * size, MPI.BYTE, root));
         }
         int[] cs = counts.clone(), ds = displs.clone();
         int[] cb = bytes(cs, size), db = bytes(ds, size);
@@ -209,11 +241,14 @@ final class MpiCollectives implements CollectiveEngine {
         if (send == null) {
             int me = comm.rank();
             out.copyIn(ds[me], recv, type, recvOffset + ds[me], cs[me]);
-            return r.start(out, out, () -> m.iGatherv(out.bytes, cb, db, MPI.BYTE, root));
+            return r.start(out, out, blocking, () -> m.iGatherv(out.bytes, cb, db, MPI.BYTE, root),
+                    () -> m.gatherv(out.bytes, cb, db, MPI.BYTE, root));
         }
         Staging in = stage(sendCount, type);
         in.copyIn(0, send, type, sendOffset, sendCount);
-        return r.start(in, out, () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE, root));
+        return r.start(in, out, blocking,
+                () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE, root),
+                () -> m.gatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE, root));
     }
 
     @Override
@@ -225,7 +260,8 @@ final class MpiCollectives implements CollectiveEngine {
         if (comm.rank() != root) {
             Staging out = stage(recvCount, type);
             r.result(recv, type, recvOffset, 0, recvCount);
-            return r.start(out, out, () -> m.iScatterv(out.bytes, recvCount * size, MPI.BYTE, root));
+            return r.start(out, out, blocking, () -> m.iScatterv(out.bytes, recvCount * size, MPI.BYTE, root),
+                    () -> m.scatterv(out.bytes, recvCount * size, MPI.BYTE, root));
         }
         int[] cs = counts.clone(), ds = displs.clone();
         int[] cb = bytes(cs, size), db = bytes(ds, size);
@@ -233,11 +269,14 @@ final class MpiCollectives implements CollectiveEngine {
         Staging in = stage(span, type);
         in.copyIn(0, send, type, sendOffset, span);
         if (recv == null) {
-            return r.start(in, in, () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, root));
+            return r.start(in, in, blocking, () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, root),
+                    () -> m.scatterv(in.bytes, cb, db, MPI.BYTE, root));
         }
         Staging out = stage(recvCount, type);
         r.result(recv, type, recvOffset, 0, recvCount);
-        return r.start(in, out, () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, out.bytes, recvCount * size, MPI.BYTE, root));
+        return r.start(in, out, blocking,
+                () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, out.bytes, recvCount * size, MPI.BYTE, root),
+                () -> m.scatterv(in.bytes, cb, db, MPI.BYTE, out.bytes, recvCount * size, MPI.BYTE, root));
     }
 
     @Override
@@ -252,11 +291,14 @@ final class MpiCollectives implements CollectiveEngine {
         if (send == null) {
             int me = comm.rank();
             out.copyIn(ds[me], recv, type, recvOffset + ds[me], cs[me]);
-            return r.start(out, out, () -> m.iAllGatherv(out.bytes, cb, db, MPI.BYTE));
+            return r.start(out, out, blocking, () -> m.iAllGatherv(out.bytes, cb, db, MPI.BYTE),
+                    () -> m.allGatherv(out.bytes, cb, db, MPI.BYTE));
         }
         Staging in = stage(sendCount, type);
         in.copyIn(0, send, type, sendOffset, sendCount);
-        return r.start(in, out, () -> m.iAllGatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE));
+        return r.start(in, out, blocking,
+                () -> m.iAllGatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE),
+                () -> m.allGatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE));
     }
 
     @Override
@@ -285,6 +327,7 @@ final class MpiCollectives implements CollectiveEngine {
         Staging out = stage(span(rc, rd), type);
         int[] scb = bytes(sc, size), sdb = bytes(sd, size), rcb = bytes(rc, size), rdb = bytes(rd, size);
         MpiCollRequest r = request("alltoallv").results(recv, type, recvOffset, rc, rd);
-        return r.start(in, out, () -> m.iAllToAllv(in.bytes, scb, sdb, MPI.BYTE, out.bytes, rcb, rdb, MPI.BYTE));
+        return r.start(in, out, blocking, () -> m.iAllToAllv(in.bytes, scb, sdb, MPI.BYTE, out.bytes, rcb, rdb, MPI.BYTE),
+                () -> m.allToAllv(in.bytes, scb, sdb, MPI.BYTE, out.bytes, rcb, rdb, MPI.BYTE));
     }
 }

@@ -120,6 +120,11 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         }
     }
 
+    /** True when MPI granted MPI_THREAD_MULTIPLE: threads may call MPI without the lock. */
+    boolean threadMultiple() {
+        return threadMultiple;
+    }
+
     /** Registers a started collective for background progress; call under lock. */
     void tracking(MpiCollRequest r, boolean on) {
         if (on) collecting.add(r);
