@@ -17,14 +17,19 @@ import dev.cohort.Comm;
  * }
  * }</pre>
  *
- * <p>Method, as OSU's: every rank times each call on its own clock and passes a barrier after it
+ * <p>Method, as OSU's: every rank times each call on its own clock and passes a barrier (the
+ * communicator's, as OSU's MPI_Barrier) after it
  * ({@code --back-to-back} instead times a loop of calls, as the anchors' C allreduce does);
  * the row is the mean over ranks of each rank's mean call time, in microseconds (kv lines also carry
  * the fastest and slowest rank's mean). Sizes run from {@link #defaultMin} to 4 MiB; a benchmark
  * without a size (barrier) overrides {@link #sized()} and prints one value.
  */
 public abstract class CollectiveBenchmark implements Benchmark {
-    private static final Schedule SCHEDULE = new Schedule(1_000, 100, 200, 10);
+    /**
+     * OSU's collectives default to 1,000 iterations; a small collective takes about a microsecond
+     * here, so 1,000 calls are a millisecond and one scheduler tick of a rank decides the row.
+     */
+    private static final Schedule SCHEDULE = new Schedule(10_000, 100, 1_000, 10);
 
     @Override
     public int minRanks() {
@@ -74,7 +79,12 @@ public abstract class CollectiveBenchmark implements Benchmark {
             // many short calls, not a few long ones: C2 then compiles the timed loop as a method (as
             // the rows call it) rather than only through on-stack replacement
             for (int k = 0; k < Schedule.JIT_FACTOR; k++) {
-                for (int i = sizes.length - 1; i >= 0; i--) timed(comm, type, type.count(sizes[i]), 0, s.warmup(options, sizes[i]));
+                for (int i = sizes.length - 1; i >= 0; i--) {
+                    // the loop the rows time: warming the other one left this one to compile mid-row
+                    int count = type.count(sizes[i]), warmup = s.warmup(options, sizes[i]);
+                    if (options.backToBack()) backToBack(comm, type, count, 0, warmup);
+                    else timed(comm, type, count, 0, warmup);
+                }
             }
         });
         Schedule.settle();
@@ -120,7 +130,7 @@ public abstract class CollectiveBenchmark implements Benchmark {
             once(comm, type, count);
             long t1 = System.nanoTime();
             if (i >= warmup) total += t1 - t0;
-            Sync.barrier(comm);
+            comm.barrier();   // as OSU: MPI_Barrier between calls
         }
         return total;
     }
