@@ -391,6 +391,155 @@ final class CollectiveCases {
         if (r == size - 1) assertThat(c).containsExactly(size, 2 * size, 3 * size);
     }
 
+    /**
+     * Every collective's nonblocking form leaves exactly the buffers its blocking form leaves: the
+     * blocks, the gaps between them, in-place forms, the root's and the other ranks' buffers. (A
+     * transport may run the two forms by different means, as the native ones do.)
+     */
+    static void nonblockingFormsMatchBlocking(Comm w) {
+        int size = w.size(), r = w.rank(), last = size - 1;
+        int[] counts = new int[size], gapDispls = new int[size];
+        int span = 0;
+        for (int q = 0; q < size; q++) {
+            counts[q] = 1 + (q * 2) % 3;
+            gapDispls[q] = span + 1;   // one untouched element before every block
+            span += counts[q] + 1;
+        }
+        int spanEnd = span + 2;
+        bothWays(w, "bcast", b -> {
+            int[] x = r == last ? (int[]) Values.input(ElementType.INT, 9, r, 3) : sentinel(9);
+            done(b, b ? null : w.ibcast(x, 2, 5, last), () -> w.bcast(x, 2, 5, last));
+            return x;
+        });
+        bothWays(w, "reduce", b -> {
+            double[] in = (double[]) Values.input(ElementType.DOUBLE, 6, r, 5), out = dsentinel(8);
+            done(b, b ? null : w.ireduce(in, 0, out, 1, 6, Op.SUM, 0), () -> w.reduce(in, 0, out, 1, 6, Op.SUM, 0));
+            return out;
+        });
+        bothWays(w, "reduce in place", b -> {
+            long[] x = {r, 2L * r, 7};
+            done(b, b ? null : w.ireduce(x, x, Op.MAX, last), () -> w.reduce(x, x, Op.MAX, last));
+            return r == last ? x : null;
+        });
+        bothWays(w, "allreduce", b -> {
+            long[] in = {r, -r, 3}, out = {-1, -1, -1, -1};
+            done(b, b ? null : w.iallreduce(in, 0, out, 1, 3, Op.SUM), () -> w.allreduce(in, 0, out, 1, 3, Op.SUM));
+            return out;
+        });
+        bothWays(w, "allreduce in place", b -> {
+            int[] x = {r, r * r, 1};
+            done(b, b ? null : w.iallreduce(x, x, Op.SUM), () -> w.allreduce(x, x, Op.SUM));
+            return x;
+        });
+        bothWays(w, "scan", b -> {
+            float[] in = {r + 1f, 2f}, out = {-1f, -1f};
+            done(b, b ? null : w.iscan(in, out, Op.PROD), () -> w.scan(in, out, Op.PROD));
+            return out;
+        });
+        bothWays(w, "exscan", b -> {
+            int[] in = {r + 1, 1}, out = {-9, -9};   // rank 0's stays as it is
+            done(b, b ? null : w.iexscan(in, out, Op.SUM), () -> w.exscan(in, out, Op.SUM));
+            return out;
+        });
+        bothWays(w, "gatherv with gaps", b -> {
+            short[] in = new short[counts[r]], out = new short[spanEnd];
+            for (int i = 0; i < in.length; i++) in[i] = (short) (10 * r + i);
+            Arrays.fill(out, (short) -1);
+            done(b, b ? null : w.igatherv(in, 0, counts[r], out, 1, counts, gapDispls, last),
+                    () -> w.gatherv(in, 0, counts[r], out, 1, counts, gapDispls, last));
+            return r == last ? out : null;
+        });
+        bothWays(w, "scatterv with gaps", b -> {
+            double[] in = r == 0 ? (double[]) Values.input(ElementType.DOUBLE, spanEnd, 0, 7) : null, out = dsentinel(counts[r] + 2);
+            done(b, b ? null : w.iscatterv(in, 0, counts, gapDispls, out, 1, counts[r], 0),
+                    () -> w.scatterv(in, 0, counts, gapDispls, out, 1, counts[r], 0));
+            return out;
+        });
+        bothWays(w, "allgatherv with gaps", b -> {
+            char[] in = new char[counts[r]], out = new char[spanEnd];
+            Arrays.fill(in, (char) ('a' + r));
+            Arrays.fill(out, '.');
+            done(b, b ? null : w.iallgatherv(in, 0, counts[r], out, 0, counts, gapDispls),
+                    () -> w.allgatherv(in, 0, counts[r], out, 0, counts, gapDispls));
+            return out;
+        });
+        bothWays(w, "allgather in place", b -> {
+            int[] g = sentinel(2 * size);
+            g[2 * r] = r;
+            g[2 * r + 1] = -r;
+            done(b, b ? null : w.iallgather(g, 2 * r, 2, g, 0), () -> w.allgather(g, 2 * r, 2, g, 0));
+            return g;
+        });
+        bothWays(w, "alltoallv with gaps", b -> {
+            int[] sc = new int[size], sd = new int[size], rc = new int[size], rd = new int[size];
+            int sp = 0, rp = 0;
+            for (int q = 0; q < size; q++) {
+                sc[q] = 1 + (r + q) % 2;   // rank r sends 1 + (r+q)%2 to q: q receives the same from r
+                sd[q] = sp + 1;
+                sp += sc[q] + 1;
+                rc[q] = 1 + (q + r) % 2;
+                rd[q] = rp + 1;
+                rp += rc[q] + 1;
+            }
+            long[] in = new long[sp], out = new long[rp + 1];
+            for (int i = 0; i < sp; i++) in[i] = 1000L * r + i;
+            Arrays.fill(out, -1);
+            done(b, b ? null : w.ialltoallv(in, sc, sd, out, rc, rd), () -> w.alltoallv(in, sc, sd, out, rc, rd));
+            return out;
+        });
+        bothWays(w, "reduceScatter", b -> {
+            int total = 0;
+            for (int c : counts) total += c;
+            double[] in = (double[]) Values.input(ElementType.DOUBLE, total, r, 8), out = dsentinel(counts[r] + 1);
+            done(b, b ? null : w.ireduceScatter(in, out, counts, Op.SUM), () -> w.reduceScatter(in, out, counts, Op.SUM));
+            return out;
+        });
+        bothWays(w, "reduceScatter in place", b -> {
+            int total = 0;
+            for (int c : counts) total += c;
+            int[] x = (int[]) Values.input(ElementType.INT, total, r, 4);
+            done(b, b ? null : w.ireduceScatter(x, x, counts, Op.SUM), () -> w.reduceScatter(x, x, counts, Op.SUM));
+            return Arrays.copyOf(x, counts[r]);   // MPI defines only this rank's block
+        });
+        bothWays(w, "bcast of a direct ByteBuffer", b -> {
+            java.nio.ByteBuffer x = java.nio.ByteBuffer.allocateDirect(12);
+            for (int i = 0; i < 12; i++) x.put(i, (byte) (r == 0 ? i + 1 : -1));
+            done(b, b ? null : w.ibcast(x, 3, 6, 0), () -> w.bcast(x, 3, 6, 0));
+            byte[] seen = new byte[12];
+            x.get(0, seen);
+            return seen;
+        });
+    }
+
+    /**
+     * Runs {@code run} with blocking = true, then false, and compares what it returns (the buffers
+     * after the call) element by element.
+     */
+    private static void bothWays(Comm w, String what, java.util.function.Function<Boolean, Object> run) {
+        String blocking = Arrays.deepToString(new Object[]{run.apply(true)});
+        String nonblocking = Arrays.deepToString(new Object[]{run.apply(false)});
+        assertThat(nonblocking).as("rank %d: %s: nonblocking form against the blocking form", w.rank(), what)
+                .isEqualTo(blocking);
+    }
+
+    /** Blocking: runs the call; nonblocking: waits for the request the call returned. */
+    private static void done(boolean blocking, Request nonblocking, Runnable call) {
+        if (blocking) call.run();
+        else nonblocking.await();
+    }
+
+    private static int[] sentinel(int n) {
+        int[] a = new int[n];
+        Arrays.fill(a, -7);
+        return a;
+    }
+
+    private static double[] dsentinel(int n) {
+        double[] a = new double[n];
+        Arrays.fill(a, -7.5);
+        return a;
+    }
+
     static void objectCollectives(Comm w) {
         int size = w.size(), r = w.rank();
         Map<String, Object> m = w.bcastObject(r == 0 ? Map.of("key", List.of(7, 2.72), "n", 3) : null, 0);

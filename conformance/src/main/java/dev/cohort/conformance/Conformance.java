@@ -114,6 +114,7 @@ public final class Conformance {
                 coll("allgatherAndAlltoall", CollectiveCases::allgatherAndAlltoall),
                 coll("reduceScatterForms", CollectiveCases::reduceScatterForms),
                 coll("nonblockingCollectivesMixWithPointToPoint", CollectiveCases::nonblockingCollectivesMixWithPointToPoint),
+                coll("nonblockingFormsMatchBlocking", CollectiveCases::nonblockingFormsMatchBlocking),
                 coll("objectCollectives", CollectiveCases::objectCollectives),
                 coll("collectiveArgumentErrors", CollectiveCases::collectiveArgumentErrors));
     }
