@@ -392,6 +392,55 @@ final class CollectiveCases {
     }
 
     /**
+     * A nonblocking collective returns before the other ranks have called it (in MPI the call is
+     * local): rank 0 starts each one and only then sends the token the other ranks wait for before
+     * they join. A transport that ran it to completion in the call would hang here.
+     */
+    static void nonblockingCollectivesReturnBeforeOthersJoin(Comm w) {
+        int size = w.size(), r = w.rank(), last = size - 1;
+        double[] big = new double[100_000], bigSum = new double[big.length];
+        Arrays.fill(big, r + 1);
+        int[] b = new int[3];
+        if (r == 0) Arrays.fill(b, 5);
+        long[] g = new long[size];
+        int[] red = new int[2], scanned = new int[1], scattered = new int[2], swapped = new int[size];
+        int[] toScatter = new int[2 * size], toSwap = new int[size];
+        for (int i = 0; i < toScatter.length; i++) toScatter[i] = 3 * i;
+        for (int q = 0; q < size; q++) toSwap[q] = 100 * r + q;
+        int[] block = new int[size], mine = new int[1];
+        Arrays.fill(block, r);
+        List<java.util.function.Supplier<Request>> starts = List.of(
+                () -> w.iallreduce(big, bigSum, Op.SUM),
+                () -> w.ibcast(b, 0),
+                () -> w.ireduce(new int[]{1, r}, red, Op.SUM, last),
+                () -> w.iallgather(new long[]{r + 10L}, g),
+                () -> w.iscatter(toScatter, scattered, 0),
+                () -> w.ialltoall(toSwap, swapped),
+                () -> w.iscan(new int[]{r}, scanned, Op.MAX),
+                () -> w.ireduceScatterBlock(block, mine, 1, Op.SUM),
+                w::ibarrier);
+        int[] token = {0};
+        for (java.util.function.Supplier<Request> start : starts) {
+            if (r == 0) {
+                Request q = start.get();
+                for (int p = 1; p < size; p++) w.send(token, p, 91);
+                q.await();
+            } else {
+                w.recv(token, 0, 91);
+                start.get().await();
+            }
+        }
+        assertThat(bigSum).containsOnly(size * (size + 1) / 2.0);
+        assertThat(b).containsOnly(5);
+        if (r == last) assertThat(red).containsExactly(size, size * (size - 1) / 2);
+        for (int q = 0; q < size; q++) assertThat(g[q]).isEqualTo(q + 10L);
+        assertThat(scattered).containsExactly(6 * r, 6 * r + 3);
+        for (int q = 0; q < size; q++) assertThat(swapped[q]).isEqualTo(100 * q + r);
+        assertThat(scanned[0]).isEqualTo(r);
+        assertThat(mine[0]).isEqualTo(size * (size - 1) / 2);
+    }
+
+    /**
      * Every collective's nonblocking form leaves exactly the buffers its blocking form leaves: the
      * blocks, the gaps between them, in-place forms, the root's and the other ranks' buffers. (A
      * transport may run the two forms by different means, as the native ones do.)

@@ -115,6 +115,7 @@ public final class Conformance {
                 coll("reduceScatterForms", CollectiveCases::reduceScatterForms),
                 coll("nonblockingCollectivesMixWithPointToPoint", CollectiveCases::nonblockingCollectivesMixWithPointToPoint),
                 coll("nonblockingFormsMatchBlocking", CollectiveCases::nonblockingFormsMatchBlocking),
+                coll("nonblockingCollectivesReturnBeforeOthersJoin", CollectiveCases::nonblockingCollectivesReturnBeforeOthersJoin),
                 coll("objectCollectives", CollectiveCases::objectCollectives),
                 coll("collectiveArgumentErrors", CollectiveCases::collectiveArgumentErrors));
     }

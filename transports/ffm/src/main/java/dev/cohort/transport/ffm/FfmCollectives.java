@@ -19,24 +19,47 @@ import java.nio.ByteBuffer;
 
 /**
  * Collectives by the MPI library's own algorithms, on the communicator's collective-context MPI
- * communicator. Buffers go to MPI as they are (critical downcalls with heap access); the call
- * completes before the request is returned, except barrier, which is MPI_Ibarrier. User-defined
- * operations, MINLOC / MAXLOC on Cohort's interleaved (value, index) arrays, and boolean[] buffers
- * have no MPI equivalent and go to the portable algorithms over point-to-point.
+ * communicator. Blocking calls ({@link #forBlockingCalls()}) pass the buffers to MPI's blocking
+ * collectives as they are (critical downcalls with heap access, no copy) and complete before the
+ * request is returned. Nonblocking calls start MPI's nonblocking collectives (MPI_Iallreduce, ...)
+ * on native copies of the buffers, pooled, and copy the results back when MPI_Test reports them
+ * done: a heap array cannot be handed to MPI beyond one call. Barrier is MPI_Ibarrier either way.
+ * User-defined operations, MINLOC / MAXLOC on Cohort's interleaved (value, index) arrays, and
+ * boolean[] buffers have no MPI equivalent and go to the portable algorithms over point-to-point.
  */
 final class FfmCollectives implements CollectiveEngine {
     private final FfmTransport t;
     private final Comm comm;
     private final Channel channel;
+    /** The engine for blocking calls: MPI's blocking collectives on the buffers themselves. */
+    private final boolean blocking;
+    /** The engine for nonblocking calls, whose portable engine this one shares; null on that engine itself. */
+    private final FfmCollectives nonblocking;
     private volatile CollectiveEngine portable;
+    private volatile FfmCollectives blockingTwin;
 
     FfmCollectives(FfmTransport t, Comm comm, Channel channel) {
+        this(t, comm, channel, null);
+    }
+
+    private FfmCollectives(FfmTransport t, Comm comm, Channel channel, FfmCollectives nonblocking) {
         this.t = t;
         this.comm = comm;
         this.channel = channel;
+        this.nonblocking = nonblocking;
+        this.blocking = nonblocking != null;
+    }
+
+    @Override
+    public CollectiveEngine forBlockingCalls() {
+        if (blocking) return this;
+        FfmCollectives b = blockingTwin;
+        if (b == null) blockingTwin = b = new FfmCollectives(t, comm, channel, this);
+        return b;
     }
 
     private CollectiveEngine portable() {
+        if (nonblocking != null) return nonblocking.portable();   // one tag sequence per communicator
         CollectiveEngine p = portable;
         if (p == null) portable = p = new PortableCollectivesProvider().engineFor(comm, channel);
         return p;
@@ -121,6 +144,12 @@ final class FfmCollectives implements CollectiveEngine {
     @Override
     public Request bcast(Object buf, ElementType type, int offset, int count, int root) {
         if (anyBoolean(buf)) return portable().bcast(buf, type, offset, count, root);
+        if (!blocking) {
+            return staged("bcast", r -> {
+                MemorySegment b = comm.rank() == root ? r.in(buf, type, offset, count) : r.out(buf, type, offset, count);
+                return (int) Mpi.IBCAST.invokeExact(b, count, dt(type, buf), root, mpiComm(), r.slot);
+            });
+        }
         synchronized (t.lock()) {
             try {
                 return done((int) Mpi.BCAST.invokeExact(FfmTransport.segment(buf, type, offset, count), count, dt(type, buf), root,
@@ -144,6 +173,14 @@ final class FfmCollectives implements CollectiveEngine {
     public Request reduce(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType type, Op op, int root) {
         long o = mpiOp(op);
         if (o == 0 || anyBoolean(send, recv)) return portable().reduce(send, sendOffset, recv, recvOffset, count, type, op, root);
+        if (!blocking) {
+            return staged("reduce", r -> {
+                MemorySegment in = send == null ? Mpi.IN_PLACE : r.in(send, type, sendOffset, count);
+                MemorySegment out = comm.rank() != root ? MemorySegment.NULL
+                        : send == null ? r.inOut(recv, type, recvOffset, count) : r.out(recv, type, recvOffset, count);
+                return (int) Mpi.IREDUCE.invokeExact(in, out, count, TYPES[type.ordinal()], o, root, mpiComm(), r.slot);
+            });
+        }
         MemorySegment s = send == null ? Mpi.IN_PLACE : FfmTransport.segment(send, type, sendOffset, count);
         MemorySegment r = recv == null ? MemorySegment.NULL : FfmTransport.segment(recv, type, recvOffset, count);
         synchronized (t.lock()) {
@@ -159,6 +196,7 @@ final class FfmCollectives implements CollectiveEngine {
     public Request allreduce(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType type, Op op) {
         long o = mpiOp(op);
         if (o == 0 || anyBoolean(send, recv)) return portable().allreduce(send, sendOffset, recv, recvOffset, count, type, op);
+        if (!blocking) return stagedReduction(Mpi.IALLREDUCE, "allreduce", send, sendOffset, recv, recvOffset, count, type, o, true);
         try {
             return reduction(Mpi.ALLREDUCE, "allreduce", send, sendOffset, recv, recvOffset, count, type, o);
         } catch (Throwable e) {
@@ -170,6 +208,7 @@ final class FfmCollectives implements CollectiveEngine {
     public Request scan(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType type, Op op) {
         long o = mpiOp(op);
         if (o == 0 || anyBoolean(send, recv)) return portable().scan(send, sendOffset, recv, recvOffset, count, type, op);
+        if (!blocking) return stagedReduction(Mpi.ISCAN, "scan", send, sendOffset, recv, recvOffset, count, type, o, true);
         try {
             return reduction(Mpi.SCAN, "scan", send, sendOffset, recv, recvOffset, count, type, o);
         } catch (Throwable e) {
@@ -181,6 +220,10 @@ final class FfmCollectives implements CollectiveEngine {
     public Request exscan(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType type, Op op) {
         long o = mpiOp(op);
         if (o == 0 || anyBoolean(send, recv)) return portable().exscan(send, sendOffset, recv, recvOffset, count, type, op);
+        if (!blocking) {
+            // MPI leaves rank 0's result undefined; Cohort leaves its buffer unchanged: no copy back there
+            return stagedReduction(Mpi.IEXSCAN, "exscan", send, sendOffset, recv, recvOffset, count, type, o, comm.rank() != 0);
+        }
         if (comm.rank() == 0) {
             // MPI leaves rank 0's result undefined; Cohort leaves its buffer unchanged: let MPI write elsewhere
             if (send == null) {
@@ -203,6 +246,20 @@ final class FfmCollectives implements CollectiveEngine {
     public Request gatherv(Object send, int sendOffset, int sendCount, Object recv, int recvOffset, int[] counts, int[] displs,
                            ElementType type, int root) {
         if (anyBoolean(send, recv)) return portable().gatherv(send, sendOffset, sendCount, recv, recvOffset, counts, displs, type, root);
+        if (!blocking) {
+            return staged("gatherv", r -> {
+                Object any = send != null ? send : recv;
+                MemorySegment in = send == null ? Mpi.IN_PLACE : r.in(send, type, sendOffset, sendCount);
+                MemorySegment out = MemorySegment.NULL, cs = MemorySegment.NULL, ds = MemorySegment.NULL;
+                if (comm.rank() == root) {
+                    out = r.blocks(recv, type, recvOffset, counts, displs, send == null ? comm.rank() : -1);
+                    cs = r.ints(counts);
+                    ds = r.ints(displs);
+                }
+                return (int) Mpi.IGATHERV.invokeExact(in, sendCount, dt(type, any), out, cs, ds, dt(type, recv == null ? any : recv),
+                        root, mpiComm(), r.slot);
+            });
+        }
         Object any = send != null ? send : recv;
         MemorySegment s = send == null ? Mpi.IN_PLACE : FfmTransport.segment(send, type, sendOffset, sendCount);
         synchronized (t.lock()) {
@@ -219,6 +276,20 @@ final class FfmCollectives implements CollectiveEngine {
     public Request scatterv(Object send, int sendOffset, int[] counts, int[] displs, Object recv, int recvOffset, int recvCount,
                             ElementType type, int root) {
         if (anyBoolean(send, recv)) return portable().scatterv(send, sendOffset, counts, displs, recv, recvOffset, recvCount, type, root);
+        if (!blocking) {
+            return staged("scatterv", r -> {
+                Object any = recv != null ? recv : send;
+                MemorySegment in = MemorySegment.NULL, cs = MemorySegment.NULL, ds = MemorySegment.NULL;
+                if (comm.rank() == root) {
+                    in = r.in(send, type, sendOffset, span(counts, displs));
+                    cs = r.ints(counts);
+                    ds = r.ints(displs);
+                }
+                MemorySegment out = recv == null ? Mpi.IN_PLACE : r.out(recv, type, recvOffset, recvCount);
+                return (int) Mpi.ISCATTERV.invokeExact(in, cs, ds, dt(type, send == null ? any : send), out, recvCount, dt(type, any),
+                        root, mpiComm(), r.slot);
+            });
+        }
         Object any = recv != null ? recv : send;
         MemorySegment r = recv == null ? Mpi.IN_PLACE : FfmTransport.segment(recv, type, recvOffset, recvCount);
         synchronized (t.lock()) {
@@ -235,6 +306,14 @@ final class FfmCollectives implements CollectiveEngine {
     public Request allgatherv(Object send, int sendOffset, int sendCount, Object recv, int recvOffset, int[] counts, int[] displs,
                               ElementType type) {
         if (anyBoolean(send, recv)) return portable().allgatherv(send, sendOffset, sendCount, recv, recvOffset, counts, displs, type);
+        if (!blocking) {
+            return staged("allgatherv", r -> {
+                MemorySegment in = send == null ? Mpi.IN_PLACE : r.in(send, type, sendOffset, sendCount);
+                MemorySegment out = r.blocks(recv, type, recvOffset, counts, displs, send == null ? comm.rank() : -1);
+                return (int) Mpi.IALLGATHERV.invokeExact(in, sendCount, dt(type, send == null ? recv : send), out, r.ints(counts),
+                        r.ints(displs), dt(type, recv), mpiComm(), r.slot);
+            });
+        }
         MemorySegment s = send == null ? Mpi.IN_PLACE : FfmTransport.segment(send, type, sendOffset, sendCount);
         synchronized (t.lock()) {
             try {
@@ -251,6 +330,18 @@ final class FfmCollectives implements CollectiveEngine {
                              int[] recvCounts, int[] recvDispls, ElementType type) {
         if (anyBoolean(send, recv)) {
             return portable().alltoallv(send, sendOffset, sendCounts, sendDispls, recv, recvOffset, recvCounts, recvDispls, type);
+        }
+        if (!blocking) {
+            return staged("alltoallv", r -> {
+                // in place: the input is the receive buffer's blocks, staged as a separate send buffer
+                Object src = send == null ? recv : send;
+                int srcOffset = send == null ? recvOffset : sendOffset;
+                int[] sc = send == null ? recvCounts : sendCounts, sd = send == null ? recvDispls : sendDispls;
+                MemorySegment in = r.in(src, type, srcOffset, span(sc, sd));
+                MemorySegment out = r.blocks(recv, type, recvOffset, recvCounts, recvDispls, -1);
+                return (int) Mpi.IALLTOALLV.invokeExact(in, r.ints(sc), r.ints(sd), dt(type, src), out, r.ints(recvCounts),
+                        r.ints(recvDispls), dt(type, recv), mpiComm(), r.slot);
+            });
         }
         synchronized (t.lock()) {
             try {
@@ -269,6 +360,22 @@ final class FfmCollectives implements CollectiveEngine {
         if (o == 0 || anyBoolean(send, recv)) return portable().reduceScatter(send, sendOffset, recv, recvOffset, counts, type, op);
         long total = 0;
         for (int c : counts) total += c;
+        if (!blocking) {
+            int n = (int) total, mine = counts[comm.rank()];
+            return staged("reduceScatter", r -> {
+                MemorySegment in, out;
+                if (send == null) {
+                    // in place: the whole input is in the receive buffer, and this rank's block lands at its start
+                    in = Mpi.IN_PLACE;
+                    out = r.in(recv, type, recvOffset, n);
+                    r.back(out, recv, type, recvOffset, mine);
+                } else {
+                    in = r.in(send, type, sendOffset, n);
+                    out = r.out(recv, type, recvOffset, mine);
+                }
+                return (int) Mpi.IREDUCE_SCATTER.invokeExact(in, out, r.ints(counts), TYPES[type.ordinal()], o, mpiComm(), r.slot);
+            });
+        }
         MemorySegment s = send == null ? Mpi.IN_PLACE : FfmTransport.segment(send, type, sendOffset, (int) total);
         MemorySegment r = send == null ? FfmTransport.segment(recv, type, recvOffset, (int) total)
                 : FfmTransport.segment(recv, type, recvOffset, counts[comm.rank()]);
@@ -279,6 +386,146 @@ final class FfmCollectives implements CollectiveEngine {
             } catch (Throwable e) {
                 throw rethrow(e);
             }
+        }
+    }
+
+    /** The elements a v-collective's blocks cover, from the buffer's offset. */
+    private static int span(int[] counts, int[] displs) {
+        long s = 0;
+        for (int i = 0; i < counts.length; i++) if (counts[i] > 0) s = Math.max(s, (long) displs[i] + counts[i]);
+        return (int) s;
+    }
+
+    /** allreduce / scan / exscan on native copies; {@code copyBack} false leaves the receive buffer as it is. */
+    private Request stagedReduction(MethodHandle h, String what, Object send, int sendOffset, Object recv, int recvOffset,
+                                    int count, ElementType type, long op, boolean copyBack) {
+        return staged(what, r -> {
+            MemorySegment in = send == null ? Mpi.IN_PLACE : r.in(send, type, sendOffset, count);
+            MemorySegment out;
+            if (send == null) out = copyBack ? r.inOut(recv, type, recvOffset, count) : r.in(recv, type, recvOffset, count);
+            else out = copyBack ? r.out(recv, type, recvOffset, count) : r.scratch((long) count * type.size());
+            return (int) h.invokeExact(in, out, count, TYPES[type.ordinal()], op, mpiComm(), r.slot);
+        });
+    }
+
+    /** How a nonblocking collective is started on a {@link StagedRequest}: returns MPI's error code. */
+    @FunctionalInterface
+    private interface Start {
+        int start(StagedRequest r) throws Throwable;
+    }
+
+    /** Stages and starts a nonblocking collective under the lock; a failed start returns the staging and throws. */
+    private Request staged(String what, Start start) {
+        StagedRequest r = new StagedRequest(t, comm, what);
+        synchronized (t.lock()) {
+            int rc;
+            try {
+                rc = start.start(r);
+            } catch (Throwable e) {
+                r.release();
+                throw rethrow(e);
+            }
+            if (rc != 0) {
+                r.release();
+                throw t.mpiError(rc, "rank " + comm.rank() + ": " + what + " on " + comm.name() + " (nonblocking)");
+            }
+        }
+        return r;
+    }
+
+    /**
+     * A nonblocking collective on native copies of the caller's buffers, taken from the transport's
+     * pool; when MPI_Test reports it done, the results are copied back and the blocks returned.
+     * Staging methods are called under the transport's lock.
+     */
+    static final class StagedRequest extends NativeRequest {
+        private final StagingPool pool;
+        private final java.util.ArrayList<MemorySegment> blocks = new java.util.ArrayList<>(4);
+        /** Pairs (native source, heap or buffer destination) to copy on success. */
+        private final java.util.ArrayList<MemorySegment> backs = new java.util.ArrayList<>(4);
+
+        StagedRequest(FfmTransport t, Comm comm, String what) {
+            super(t, comm, what);
+            this.pool = t.pool();
+        }
+
+        /** A native block of {@code bytes}, returned to the pool on completion. */
+        MemorySegment scratch(long bytes) {
+            MemorySegment b = pool.take(Math.max(bytes, 1));
+            blocks.add(b);
+            return b.asSlice(0, bytes);
+        }
+
+        /** A native copy of {@code count} elements of {@code buf} from {@code offset}. */
+        MemorySegment in(Object buf, ElementType t, int offset, int count) {
+            MemorySegment src = FfmTransport.segment(buf, t, offset, count);
+            MemorySegment b = scratch(src.byteSize());
+            MemorySegment.copy(src, 0, b, 0, src.byteSize());
+            return b;
+        }
+
+        /** A native block whose contents go to {@code buf} at {@code offset} on success. */
+        MemorySegment out(Object buf, ElementType t, int offset, int count) {
+            MemorySegment b = scratch((long) count * t.size());
+            back(b, buf, t, offset, count);
+            return b;
+        }
+
+        /** {@link #in} and {@link #out} on the same block. */
+        MemorySegment inOut(Object buf, ElementType t, int offset, int count) {
+            MemorySegment b = in(buf, t, offset, count);
+            back(b, buf, t, offset, count);
+            return b;
+        }
+
+        /**
+         * A native block spanning a v-collective's receive blocks; on success each block (and only
+         * the blocks: what lies between them is left alone) is copied to {@code buf}. When
+         * {@code ownBlock} is a rank, its block is copied in first (MPI_IN_PLACE: it is already there).
+         */
+        MemorySegment blocks(Object buf, ElementType t, int offset, int[] counts, int[] displs, int ownBlock) {
+            long size = t.size();
+            MemorySegment b = scratch(span(counts, displs) * size);
+            if (ownBlock >= 0 && counts[ownBlock] > 0) {
+                MemorySegment src = FfmTransport.segment(buf, t, offset + displs[ownBlock], counts[ownBlock]);
+                MemorySegment.copy(src, 0, b, displs[ownBlock] * size, src.byteSize());
+            }
+            for (int q = 0; q < counts.length; q++) {
+                if (counts[q] > 0) back(b.asSlice(displs[q] * size, counts[q] * size), buf, t, offset + displs[q], counts[q]);
+            }
+            return b;
+        }
+
+        /** A native copy of an int array (counts, displacements), which MPI may read until completion. */
+        MemorySegment ints(int[] a) {
+            if (a == null) return MemorySegment.NULL;
+            MemorySegment b = scratch(4L * a.length);
+            MemorySegment.copy(MemorySegment.ofArray(a), 0, b, 0, b.byteSize());
+            return b;
+        }
+
+        /** Copies the start of {@code from} to {@code count} elements of {@code buf} at {@code offset} on success. */
+        void back(MemorySegment from, Object buf, ElementType t, int offset, int count) {
+            if (count == 0) return;
+            backs.add(from);
+            backs.add(FfmTransport.segment(buf, t, offset, count));
+        }
+
+        void release() {
+            for (MemorySegment b : blocks) pool.give(b);
+            blocks.clear();
+            backs.clear();
+        }
+
+        @Override
+        void finished(boolean ok) {
+            if (ok) {
+                for (int i = 0; i < backs.size(); i += 2) {
+                    MemorySegment to = backs.get(i + 1);
+                    MemorySegment.copy(backs.get(i), 0, to, 0, to.byteSize());
+                }
+            }
+            release();
         }
     }
 
@@ -320,7 +567,7 @@ final class FfmCollectives implements CollectiveEngine {
     }
 
     /** A nonblocking MPI operation completed by MPI_Test (its request handle lives in native memory). */
-    static final class NativeRequest extends Request {
+    static class NativeRequest extends Request {
         private final FfmTransport t;
         private final Comm comm;
         private final String what;
@@ -345,11 +592,13 @@ final class FfmCollectives implements CollectiveEngine {
                     throw rethrow(e);
                 }
                 if (rc != 0) {
+                    finished(false);
                     resultError = t.mpiError(rc, what + " on " + comm.name() + " MPI_Test");
                     complete();
                     return true;
                 }
                 if (slot.get(ValueLayout.JAVA_INT, 16) != 0) {
+                    finished(true);
                     resultSource = Comm.PROC_NULL;
                     resultTag = Comm.ANY_TAG;
                     complete();
@@ -358,6 +607,10 @@ final class FfmCollectives implements CollectiveEngine {
             }
             t.progress();
             return state == COMPLETE;
+        }
+
+        /** Called under the lock once MPI has completed the operation ({@code ok}) or failed it. */
+        void finished(boolean ok) {
         }
 
         @Override

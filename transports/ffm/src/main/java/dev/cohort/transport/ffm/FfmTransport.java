@@ -231,6 +231,11 @@ final class FfmTransport implements Transport, ProgressEngine {
         return lock;
     }
 
+    /** Native blocks for staged data; use under {@link #lock()}. */
+    StagingPool pool() {
+        return pool;
+    }
+
     // ---------------------------------------------------------------- communicators
 
     @Override

@@ -66,6 +66,18 @@ final class Mpi {
     static final MethodHandle ALLTOALLV = bind("MPI_Alltoallv", "AAAHAAAHH", true);
     static final MethodHandle REDUCE_SCATTER = bind("MPI_Reduce_scatter", "AAAHHH", true);
 
+    // nonblocking collectives: on native copies that live until MPI_Test says done, so not critical
+    static final MethodHandle IBCAST = bind("MPI_Ibcast", "AIHIHA", false);
+    static final MethodHandle IREDUCE = bind("MPI_Ireduce", "AAIHHIHA", false);
+    static final MethodHandle IALLREDUCE = bind("MPI_Iallreduce", "AAIHHHA", false);
+    static final MethodHandle ISCAN = bind("MPI_Iscan", "AAIHHHA", false);
+    static final MethodHandle IEXSCAN = bind("MPI_Iexscan", "AAIHHHA", false);
+    static final MethodHandle IGATHERV = bind("MPI_Igatherv", "AIHAAAHIHA", false);
+    static final MethodHandle ISCATTERV = bind("MPI_Iscatterv", "AAAHAIHIHA", false);
+    static final MethodHandle IALLGATHERV = bind("MPI_Iallgatherv", "AIHAAAHHA", false);
+    static final MethodHandle IALLTOALLV = bind("MPI_Ialltoallv", "AAAHAAAHHA", false);
+    static final MethodHandle IREDUCE_SCATTER = bind("MPI_Ireduce_scatter", "AAAHHHA", false);
+
     static final long COMM_WORLD = ABI.commWorld();
     static final long BYTE = ABI.byteType();
     static final int ANY_SOURCE = ABI.anySource();
