@@ -35,11 +35,17 @@ final class SharedCollectives implements CollectiveEngine {
     /** Up to this many bytes, barrier, bcast, reduce and allreduce take the small-message path ({@link #small}). */
     static final long SMALL_BYTES = Long.getLong("cohort.coll.smallBytes", 1024);
 
+    /** How long a blocking small collective spins inline for the other ranks before it becomes a request. */
+    private static final int NOW_SPINS = Integer.getInteger("cohort.coll.inlineSpins", 2048);
+
     private final Channel ch;
     private final PortableCollectives portable;
-    private final Board board;
+    final Board board;   // package-private for tests
     private final int n, me;
     private long seq;
+    /** What a blocking small collective finished inline returns: complete, shared, never changed. */
+    private final Arrival completed;
+    private final CollectiveEngine blocking = new Blocking();
 
     SharedCollectives(Channel ch, SharedMemory memory) {
         this.ch = ch;
@@ -48,6 +54,82 @@ final class SharedCollectives implements CollectiveEngine {
         this.n = c.size();
         this.me = c.rank();
         this.board = memory.shared(Arrays.asList("cohort.collectives", c.contextId(), c.worldRankOf(0)), () -> new Board(n));
+        this.completed = new Arrival(ch, "collective");
+        completed.done();
+    }
+
+    @Override
+    public CollectiveEngine forBlockingCalls() {
+        return blocking;
+    }
+
+    /** The engine for blocking calls: small barrier, bcast, reduce and allreduce run inline; the rest as for nonblocking ones. */
+    private final class Blocking implements CollectiveEngine {
+        @Override
+        public Request barrier() {
+            return small(true, "barrier", null, 0, null, 0, 0, null, null, -1, true);
+        }
+
+        @Override
+        public Request bcast(Object buf, ElementType t, int offset, int count, int root) {
+            return SharedCollectives.this.bcast(true, buf, t, offset, count, root);
+        }
+
+        @Override
+        public Request reduce(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op op, int root) {
+            return reduction(true, send, sendOffset, recv, recvOffset, count, t, op, root, "reduce");
+        }
+
+        @Override
+        public Request allreduce(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op op) {
+            return reduction(true, send, sendOffset, recv, recvOffset, count, t, op, -1, "allreduce");
+        }
+
+        @Override
+        public Request scan(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op op) {
+            return SharedCollectives.this.scan(send, sendOffset, recv, recvOffset, count, t, op);
+        }
+
+        @Override
+        public Request exscan(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op op) {
+            return SharedCollectives.this.exscan(send, sendOffset, recv, recvOffset, count, t, op);
+        }
+
+        @Override
+        public Request gatherv(Object send, int sendOffset, int sendCount, Object recv, int recvOffset, int[] counts, int[] displs,
+                               ElementType t, int root) {
+            return SharedCollectives.this.gatherv(send, sendOffset, sendCount, recv, recvOffset, counts, displs, t, root);
+        }
+
+        @Override
+        public Request scatterv(Object send, int sendOffset, int[] counts, int[] displs, Object recv, int recvOffset, int recvCount,
+                                ElementType t, int root) {
+            return SharedCollectives.this.scatterv(send, sendOffset, counts, displs, recv, recvOffset, recvCount, t, root);
+        }
+
+        @Override
+        public Request allgatherv(Object send, int sendOffset, int sendCount, Object recv, int recvOffset, int[] counts,
+                                  int[] displs, ElementType t) {
+            return SharedCollectives.this.allgatherv(send, sendOffset, sendCount, recv, recvOffset, counts, displs, t);
+        }
+
+        @Override
+        public Request alltoallv(Object send, int sendOffset, int[] sendCounts, int[] sendDispls, Object recv, int recvOffset,
+                                 int[] recvCounts, int[] recvDispls, ElementType t) {
+            return SharedCollectives.this.alltoallv(send, sendOffset, sendCounts, sendDispls, recv, recvOffset, recvCounts,
+                    recvDispls, t);
+        }
+
+        @Override
+        public Request reduceScatter(Object send, int sendOffset, Object recv, int recvOffset, int[] counts, ElementType t,
+                                     Op op) {
+            return SharedCollectives.this.reduceScatter(send, sendOffset, recv, recvOffset, counts, t, op);
+        }
+
+        @Override
+        public CollectiveEngine forBlockingCalls() {
+            return this;
+        }
     }
 
     /** The next collective's sequence number; its slot on the board is seq % ROUNDS. */
@@ -378,12 +460,16 @@ final class SharedCollectives implements CollectiveEngine {
 
     @Override
     public Request barrier() {
-        return small("barrier", null, 0, null, 0, 0, null, null, -1, true);
+        return small(false, "barrier", null, 0, null, 0, 0, null, null, -1, true);
     }
 
     @Override
     public Request bcast(Object buf, ElementType t, int offset, int count, int root) {
-        if ((long) count * t.size() <= SMALL_BYTES) return small("bcast", buf, offset, buf, offset, count, t, null, root, false);
+        return bcast(false, buf, t, offset, count, root);
+    }
+
+    private Request bcast(boolean now, Object buf, ElementType t, int offset, int count, int root) {
+        if ((long) count * t.size() <= SMALL_BYTES) return small(now, "bcast", buf, offset, buf, offset, count, t, null, root, false);
         long r = nextSeq();
         Round rd = board.rounds[(int) (r % ROUNDS)];
         return new Shared(ch, "bcast") {
@@ -414,19 +500,19 @@ final class SharedCollectives implements CollectiveEngine {
 
     @Override
     public Request reduce(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op op, int root) {
-        return reduction(send, sendOffset, recv, recvOffset, count, t, op, root, "reduce");
+        return reduction(false, send, sendOffset, recv, recvOffset, count, t, op, root, "reduce");
     }
 
     @Override
     public Request allreduce(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op op) {
-        return reduction(send, sendOffset, recv, recvOffset, count, t, op, -1, "allreduce");
+        return reduction(false, send, sendOffset, recv, recvOffset, count, t, op, -1, "allreduce");
     }
 
-    private Request reduction(Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t, Op op, int root,
-                              String name) {
+    private Request reduction(boolean now, Object send, int sendOffset, Object recv, int recvOffset, int count, ElementType t,
+                              Op op, int root, String name) {
         if ((long) count * t.size() <= SMALL_BYTES) {
-            return send == null ? small(name, recv, recvOffset, recv, recvOffset, count, t, op, root, true)
-                    : small(name, send, sendOffset, recv, recvOffset, count, t, op, root, true);
+            return send == null ? small(now, name, recv, recvOffset, recv, recvOffset, count, t, op, root, true)
+                    : small(now, name, send, sendOffset, recv, recvOffset, count, t, op, root, true);
         }
         long r = nextSeq();
         Round rd = board.rounds[(int) (r % ROUNDS)];
@@ -537,14 +623,42 @@ final class SharedCollectives implements CollectiveEngine {
      *
      * @param reduces  true for barrier / reduce / allreduce (every rank posts), false for bcast (the root posts)
      */
-    private Request small(String name, Object in, int inOff, Object out, int outOff, int count, ElementType t, Op op, int root,
-                          boolean reduces) {
+    /**
+     * The small-message path. With {@code now} (a blocking call) the steps run inline first: publish,
+     * then spin a while for the other ranks; when they have all come, the collective is finished
+     * without a request object, a waiting object or a lambda, and the returned request is a shared
+     * completed one. Only when they have not (or the slot is still in use) does it continue as a
+     * request, which waits with the rank's idle strategy, parking and deadlock detection.
+     */
+    private Request small(boolean now, String name, Object in, int inOff, Object out, int outOff, int count, ElementType t, Op op,
+                          int root, boolean reduces) {
         long r = nextSeq();
         int slot = (int) (r % ROUNDS);
         Post[] posts = board.posts[slot];
         boolean contributes = reduces || me == root;
         boolean reads = root < 0 || me == root || !reduces;
+        boolean published = false;
+        if (now && !(contributes && r >= ROUNDS && !slotFree(r))) {
+            if (contributes) publish(posts[me], r, name, in, inOff, count, t, op, root);
+            published = true;
+            for (int i = 0; !reads || i < NOW_SPINS; i++) {
+                if (!reads || arrived(posts, r, root, reduces)) {
+                    try {
+                        if (reads) finishSmall(posts, r, name, out, outOff, count, t, op, root, reduces);
+                    } finally {
+                        retire(r);
+                    }
+                    return completed;
+                }
+                Thread.onSpinWait();
+            }
+        }
+        boolean skipPublish = published;
         return new Shared(ch, name) {
+            {
+                if (skipPublish) phase = 1;
+            }
+
             @Override
             protected boolean step() {
                 switch (phase) {
@@ -558,7 +672,7 @@ final class SharedCollectives implements CollectiveEngine {
                         // fall through
                     case 1:
                         phase = 2;
-                        if (contributes) publish(posts[me], r, name, in, inOff, count, t, op, root);
+                        if (contributes && !skipPublish) publish(posts[me], r, name, in, inOff, count, t, op, root);
                         if (!reads) {
                             retire(r);
                             return true;
@@ -707,14 +821,37 @@ final class SharedCollectives implements CollectiveEngine {
         protected boolean poll() {
             if (isComplete()) return true;
             if (!ready.getAsBoolean()) return false;
+            // Leave the rank's parked slot as it was before this wait. The collective that waited drops
+            // this request once it is done, so the waiter's later registerWaiter(null) never reaches
+            // it: left set, the slot had every publish of the other ranks unpark a running thread
+            // (a futex call each) from then on, which more than tripled a small allreduce.
+            Thread t = registered;
+            if (t != null) {
+                registered = null;
+                WAITER.compareAndSet(parked, t, null);
+            }
             done();
             return true;
         }
 
+        /** The thread this wait put in the parked slot, if any. */
+        private Thread registered;
+
         @Override
         protected void registerWaiter(Thread t) {
             super.registerWaiter(t);
+            registered = t;
             parked.waiter = t;
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle WAITER;
+
+    static {
+        try {
+            WAITER = java.lang.invoke.MethodHandles.lookup().findVarHandle(Parked.class, "waiter", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
