@@ -38,6 +38,12 @@ final class LocalTransport implements Transport, ProgressEngine {
     private LocalOp blockingSend, blockingRecv;
     /** The rings this rank fills, by destination (used by the rank's thread only). */
     private final Ring[] outgoing;
+    /**
+     * The destinations' push flags, beside their rings: a ring send reads the flag and nothing else of
+     * the destination's mailbox, whose line the receiver writes on every receive (its monitor, its
+     * queues); reading the flag through it cost a cache miss per small send.
+     */
+    private final Mailbox.PushFlag[] outgoingPush;
     /** Set once a future was asked of one of this rank's requests: the mailbox's push flag then stays on. */
     private boolean futures;
 
@@ -46,6 +52,7 @@ final class LocalTransport implements Transport, ProgressEngine {
         this.rank = rank;
         this.box = universe.box(rank);
         this.outgoing = new Ring[universe.size];
+        this.outgoingPush = new Mailbox.PushFlag[universe.size];
     }
 
     @Override
@@ -210,7 +217,10 @@ final class LocalTransport implements Transport, ProgressEngine {
     private boolean tryRing(Mailbox dest, Object buf, ElementType type, int offset, int count, int peer, int tag,
                             int context) {
         if (type != ElementType.OBJECT && (long) count * type.size() > Ring.MAX_BYTES) return false;
-        if (dest.push.pushers != 0 || Thread.currentThread() != rankThread) return false;
+        if (Thread.currentThread() != rankThread) return false;
+        Mailbox.PushFlag push = outgoingPush[peer];
+        if (push == null) outgoingPush[peer] = push = dest.push;
+        if (push.pushers != 0) return false;
         Ring r = outgoing[peer];
         if (r == null) {
             synchronized (dest) {
@@ -219,7 +229,7 @@ final class LocalTransport implements Transport, ProgressEngine {
             outgoing[peer] = r;
         }
         if (!r.offer(buf, type, offset, count, tag, context)) return false;
-        if (dest.push.pushers != 0) {
+        if (push.pushers != 0) {
             // the receiver may have looked at the ring before this message arrived, and now parks
             synchronized (dest) {
                 drainLocked(dest, r);
