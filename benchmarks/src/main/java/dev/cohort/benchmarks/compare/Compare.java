@@ -70,7 +70,9 @@ public final class Compare {
         this.log = log;
         this.pingSmall = 10000;   // also in --quick: a short row of small messages is one OS hiccup away from 10x
         this.pingLarge = quick ? 50 : 1000;
-        this.reduceSmall = 10000; // the same: 1,000 calls of about a microsecond are one millisecond
+        // 10,000 calls of about a microsecond are 10 ms: a scheduler hiccup of a few ms on a 2-core machine
+        // decided the row (a 2-rank allreduce read 0.6 or 3.4 us from one run to the next)
+        this.reduceSmall = 100_000;
         this.reduceLarge = quick ? 10 : 100;
     }
 
