@@ -666,7 +666,7 @@ final class SharedCollectives implements CollectiveEngine {
                         phase = 1;
                         if (contributes && r >= ROUNDS && !slotFree(r)) {
                             follow(new Await(ch, name, "waiting for every rank to finish the collective " + ROUNDS
-                                    + " before this one", () -> slotFree(r), board.parked[me]));
+                                    + " before this one", () -> slotFree(r), board.parked[me], now));
                             return false;
                         }
                         // fall through
@@ -679,7 +679,7 @@ final class SharedCollectives implements CollectiveEngine {
                         }
                         if (!arrived(posts, r, root, reduces)) {
                             follow(new Await(ch, name, reduces ? "waiting for every rank to arrive" : "waiting for the root",
-                                    () -> arrived(posts, r, root, reduces), board.parked[me]));
+                                    () -> arrived(posts, r, root, reduces), board.parked[me], now));
                             return false;
                         }
                         // fall through
@@ -810,17 +810,26 @@ final class SharedCollectives implements CollectiveEngine {
     private static final class Await extends BoardWait {
         private final java.util.function.BooleanSupplier ready;
         private final Parked parked;
+        /** A blocking call's wait: it also advances the rank's nonblocking requests (see poll). */
+        private final boolean progresses;
 
-        Await(Channel ch, String name, String what, java.util.function.BooleanSupplier ready, Parked parked) {
+        Await(Channel ch, String name, String what, java.util.function.BooleanSupplier ready, Parked parked, boolean progresses) {
             super(ch, name, what);
             this.ready = ready;
             this.parked = parked;
+            this.progresses = progresses;
         }
 
         @Override
         protected boolean poll() {
             if (isComplete()) return true;
-            if (!ready.getAsBoolean()) return false;
+            if (!ready.getAsBoolean()) {
+                // A rank blocked in a collective must still advance its nonblocking ones (those of the
+                // portable algorithms step only when polled): another rank may wait for them before it
+                // joins this collective, a legal order that otherwise stalls (reported as a deadlock).
+                if (progresses) engine().progress();
+                return false;
+            }
             // Leave the rank's parked slot as it was before this wait. The collective that waited drops
             // this request once it is done, so the waiter's later registerWaiter(null) never reaches
             // it: left set, the slot had every publish of the other ranks unpark a running thread

@@ -43,6 +43,31 @@ class SharedSmallCollectivesTest {
     }
 
     @Test
+    void aRankInABlockingCollectiveStillAdvancesItsNonblockingOnes() {
+        // rank 0 joins the blocking allreduce before it waits for its nonblocking one (a user-defined
+        // operation: the portable algorithm, which steps only when polled); the others wait for the
+        // nonblocking one first. Legal MPI; it was reported as a deadlock.
+        RankHarness.run(4, TIMEOUT, w -> {
+            Op plus = Op.ofDouble("plus", Double::sum, true);
+            for (int round = 0; round < 20; round++) {
+                double[] a = new double[4000], s = new double[4000];
+                java.util.Arrays.fill(a, w.rank() + 1);
+                Request r = w.iallreduce(a, s, plus);
+                double t;
+                if (w.rank() == 0) {
+                    t = w.allreduce(1.0, Op.SUM);
+                    r.await();
+                } else {
+                    r.await();
+                    t = w.allreduce(1.0, Op.SUM);
+                }
+                assertThat(t).isEqualTo(4.0);
+                assertThat(s).containsOnly(10.0);
+            }
+        });
+    }
+
+    @Test
     void reduceNonRootsRunningAheadStillDeliverEveryRound() {
         RankHarness.run(3, TIMEOUT, w -> {
             if (w.rank() == 2) Thread.sleep(300);

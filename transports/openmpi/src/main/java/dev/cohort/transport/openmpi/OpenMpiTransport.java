@@ -102,6 +102,14 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
                 seen = h;
                 continue;
             }
+            // Cohort-level nonblocking collectives (the portable algorithms: user-defined operations,
+            // MINLOC / MAXLOC) step only when polled; while the rank's threads sit in a blocking MPI
+            // collective, this keeps them going, as MPI progresses its own operations there
+            try {
+                progressOthers();
+            } catch (RuntimeException e) {
+                // the request's owner meets the same error when it next polls or waits
+            }
             synchronized (lock) {   // held throughout (it is reentrant), so MPI cannot be finalized meanwhile
                 if (closed) return;
                 if (pending.isEmpty() && sending.isEmpty() && collecting.isEmpty()) continue;
