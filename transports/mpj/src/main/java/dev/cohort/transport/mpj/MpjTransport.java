@@ -93,6 +93,7 @@ final class MpjTransport implements Transport, ProgressEngine {
         this.processorName = MPI.Get_processor_name();
         this.programArgs = programArgs;
         this.device = device;
+        this.probeLock = probeLock(device);
         datatypes[ElementType.BYTE.ordinal()] = MPI.BYTE;
         datatypes[ElementType.SHORT.ordinal()] = MPI.SHORT;
         datatypes[ElementType.INT.ordinal()] = MPI.INT;
@@ -369,11 +370,35 @@ final class MpjTransport implements Transport, ProgressEngine {
         return pump(false);
     }
 
+    /**
+     * What Iprobe runs under. MPJ's multicore device (smpdev) changes its message queues, which all
+     * ranks of the JVM share, under the monitor of its class xdev.smpdev.SMPDeviceImpl in isend and
+     * irecv, but reads them in iprobe without it; its queue keys all hash alike, so a probe that
+     * meets a queue being changed can walk a tree with a cycle (a StackOverflowError, seen once in the
+     * 4-rank conformance run). Probing under the same monitor closes that race. Other devices: a lock
+     * of this rank's own (every MPJ call of the rank is under {@link #lock} already).
+     */
+    private final Object probeLock;
+
+    private static Object probeLock(String device) {
+        if ("smpdev".equals(device) || "multicore".equals(device)) {
+            try {
+                return Class.forName("xdev.smpdev.SMPDeviceImpl", false, MPI.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // not MPJ's multicore device after all: nothing to share a monitor with
+            }
+        }
+        return new Object();
+    }
+
     private int pump(boolean forProbe) throws MPIException {
         int taken = 0;
         if (!sending.isEmpty() || !acks.isEmpty()) progressSends();
         while (forProbe || postedHead != null || awaitingAck()) {
-            mpi.Status st = wire.Iprobe(MPI.ANY_SOURCE, MPI.ANY_TAG);
+            mpi.Status st;
+            synchronized (probeLock) {
+                st = wire.Iprobe(MPI.ANY_SOURCE, MPI.ANY_TAG);
+            }
             if (st == null) break;
             taken++;
             int source = st.source;
