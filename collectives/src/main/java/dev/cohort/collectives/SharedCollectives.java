@@ -621,14 +621,13 @@ final class SharedCollectives implements CollectiveEngine {
      * collectives later, and a rank that could run that far ahead (a bcast root, a reduce non-root)
      * first waits until every rank has finished the collective that used the slot before.
      *
+     * <p>With {@code now} (a blocking call) the steps run inline first: publish, then spin a while for
+     * the other ranks; when they have all come, the collective is finished without a request object,
+     * a waiting object or a lambda, and the returned request is a shared completed one. Only when they
+     * have not (or the slot is still in use) does it continue as a request, which waits with the
+     * rank's idle strategy, parking and deadlock detection.
+     *
      * @param reduces  true for barrier / reduce / allreduce (every rank posts), false for bcast (the root posts)
-     */
-    /**
-     * The small-message path. With {@code now} (a blocking call) the steps run inline first: publish,
-     * then spin a while for the other ranks; when they have all come, the collective is finished
-     * without a request object, a waiting object or a lambda, and the returned request is a shared
-     * completed one. Only when they have not (or the slot is still in use) does it continue as a
-     * request, which waits with the rank's idle strategy, parking and deadlock detection.
      */
     private Request small(boolean now, String name, Object in, int inOff, Object out, int outOff, int count, ElementType t, Op op,
                           int root, boolean reduces) {
@@ -637,14 +636,17 @@ final class SharedCollectives implements CollectiveEngine {
         Post[] posts = board.posts[slot];
         boolean contributes = reduces || me == root;
         boolean reads = root < 0 || me == root || !reduces;
-        boolean published = false;
-        if (now && !(contributes && r >= ROUNDS && !slotFree(r))) {
+        boolean inline = now && !(contributes && r >= ROUNDS && !slotFree(r));
+        if (inline) {
             if (contributes) publish(posts[me], r, name, in, inOff, count, t, op, root);
-            published = true;
-            for (int i = 0; !reads || i < NOW_SPINS; i++) {
-                if (!reads || arrived(posts, r, root, reduces)) {
+            if (!reads) {
+                retire(r);
+                return completed;
+            }
+            for (int i = 0; i < NOW_SPINS; i++) {
+                if (arrived(posts, r, root, reduces)) {
                     try {
-                        if (reads) finishSmall(posts, r, name, out, outOff, count, t, op, root, reduces);
+                        finishSmall(posts, r, name, out, outOff, count, t, op, root, reduces);
                     } finally {
                         retire(r);
                     }
@@ -653,10 +655,9 @@ final class SharedCollectives implements CollectiveEngine {
                 Thread.onSpinWait();
             }
         }
-        boolean skipPublish = published;
         return new Shared(ch, name) {
             {
-                if (skipPublish) phase = 1;
+                if (inline) phase = 1;   // published above
             }
 
             @Override
@@ -672,7 +673,7 @@ final class SharedCollectives implements CollectiveEngine {
                         // fall through
                     case 1:
                         phase = 2;
-                        if (contributes && !skipPublish) publish(posts[me], r, name, in, inOff, count, t, op, root);
+                        if (contributes && !inline) publish(posts[me], r, name, in, inOff, count, t, op, root);
                         if (!reads) {
                             retire(r);
                             return true;

@@ -27,6 +27,16 @@ public interface CollectiveEngine {
         return this;
     }
 
+    /**
+     * For engines that stage v-collectives: the elements {@code counts} and {@code displs} cover from
+     * the buffer's offset (the end of the furthest non-empty block).
+     */
+    static int span(int[] counts, int[] displs) {
+        long s = 0;
+        for (int i = 0; i < counts.length; i++) if (counts[i] > 0) s = Math.max(s, (long) displs[i] + counts[i]);
+        return (int) s;
+    }
+
     Request barrier();
 
     Request bcast(Object buf, ElementType t, int offset, int count, int root);

@@ -281,7 +281,7 @@ final class FfmCollectives implements CollectiveEngine {
                 Object any = recv != null ? recv : send;
                 MemorySegment in = MemorySegment.NULL, cs = MemorySegment.NULL, ds = MemorySegment.NULL;
                 if (comm.rank() == root) {
-                    in = r.in(send, type, sendOffset, span(counts, displs));
+                    in = r.in(send, type, sendOffset, CollectiveEngine.span(counts, displs));
                     cs = r.ints(counts);
                     ds = r.ints(displs);
                 }
@@ -337,7 +337,7 @@ final class FfmCollectives implements CollectiveEngine {
                 Object src = send == null ? recv : send;
                 int srcOffset = send == null ? recvOffset : sendOffset;
                 int[] sc = send == null ? recvCounts : sendCounts, sd = send == null ? recvDispls : sendDispls;
-                MemorySegment in = r.in(src, type, srcOffset, span(sc, sd));
+                MemorySegment in = r.in(src, type, srcOffset, CollectiveEngine.span(sc, sd));
                 MemorySegment out = r.blocks(recv, type, recvOffset, recvCounts, recvDispls, -1);
                 return (int) Mpi.IALLTOALLV.invokeExact(in, r.ints(sc), r.ints(sd), dt(type, src), out, r.ints(recvCounts),
                         r.ints(recvDispls), dt(type, recv), mpiComm(), r.slot);
@@ -387,13 +387,6 @@ final class FfmCollectives implements CollectiveEngine {
                 throw rethrow(e);
             }
         }
-    }
-
-    /** The elements a v-collective's blocks cover, from the buffer's offset. */
-    private static int span(int[] counts, int[] displs) {
-        long s = 0;
-        for (int i = 0; i < counts.length; i++) if (counts[i] > 0) s = Math.max(s, (long) displs[i] + counts[i]);
-        return (int) s;
     }
 
     /** allreduce / scan / exscan on native copies; {@code copyBack} false leaves the receive buffer as it is. */
@@ -485,7 +478,7 @@ final class FfmCollectives implements CollectiveEngine {
          */
         MemorySegment blocks(Object buf, ElementType t, int offset, int[] counts, int[] displs, int ownBlock) {
             long size = t.size();
-            MemorySegment b = scratch(span(counts, displs) * size);
+            MemorySegment b = scratch(CollectiveEngine.span(counts, displs) * size);
             if (ownBlock >= 0 && counts[ownBlock] > 0) {
                 MemorySegment src = FfmTransport.segment(buf, t, offset + displs[ownBlock], counts[ownBlock]);
                 MemorySegment.copy(src, 0, b, displs[ownBlock] * size, src.byteSize());

@@ -88,12 +88,6 @@ final class MpiCollectives implements CollectiveEngine {
         return b;
     }
 
-    private static int span(int[] counts, int[] displs) {
-        long s = 0;
-        for (int i = 0; i < counts.length; i++) if (counts[i] > 0) s = Math.max(s, (long) displs[i] + counts[i]);
-        return (int) s;
-    }
-
     // ---------------------------------------------------------------- reductions: MPI or portable
 
     private static Datatype reducibleType(ElementType t) {
@@ -236,7 +230,7 @@ final class MpiCollectives implements CollectiveEngine {
         }
         int[] cs = counts.clone(), ds = displs.clone();
         int[] cb = bytes(cs, size), db = bytes(ds, size);
-        Staging out = stage(span(cs, ds), type);
+        Staging out = stage(CollectiveEngine.span(cs, ds), type);
         r.results(recv, type, recvOffset, cs, ds);
         if (send == null) {
             int me = comm.rank();
@@ -265,7 +259,7 @@ final class MpiCollectives implements CollectiveEngine {
         }
         int[] cs = counts.clone(), ds = displs.clone();
         int[] cb = bytes(cs, size), db = bytes(ds, size);
-        int span = span(cs, ds);
+        int span = CollectiveEngine.span(cs, ds);
         Staging in = stage(span, type);
         in.copyIn(0, send, type, sendOffset, span);
         if (recv == null) {
@@ -286,7 +280,7 @@ final class MpiCollectives implements CollectiveEngine {
         int size = type.size();
         int[] cs = counts.clone(), ds = displs.clone();
         int[] cb = bytes(cs, size), db = bytes(ds, size);
-        Staging out = stage(span(cs, ds), type);
+        Staging out = stage(CollectiveEngine.span(cs, ds), type);
         MpiCollRequest r = request("allgatherv").results(recv, type, recvOffset, cs, ds);
         if (send == null) {
             int me = comm.rank();
@@ -321,10 +315,10 @@ final class MpiCollectives implements CollectiveEngine {
             src = send;
             srcOffset = sendOffset;
         }
-        int sendSpan = span(sc, sd);
+        int sendSpan = CollectiveEngine.span(sc, sd);
         Staging in = stage(sendSpan, type);
         in.copyIn(0, src, type, srcOffset, sendSpan);
-        Staging out = stage(span(rc, rd), type);
+        Staging out = stage(CollectiveEngine.span(rc, rd), type);
         int[] scb = bytes(sc, size), sdb = bytes(sd, size), rcb = bytes(rc, size), rdb = bytes(rd, size);
         MpiCollRequest r = request("alltoallv").results(recv, type, recvOffset, rc, rd);
         return r.start(in, out, blocking, () -> m.iAllToAllv(in.bytes, scb, sdb, MPI.BYTE, out.bytes, rcb, rdb, MPI.BYTE),
