@@ -4,15 +4,11 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import dev.cohort.CohortException;
 import dev.cohort.ErrorClass;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * The object codec, on Kryo 5, with a class policy against deserialization attacks.
@@ -46,8 +42,9 @@ import java.util.UUID;
  * JVM with their own class loaders each get their own classes.
  *
  * <h2>Objects</h2>
- * Shared and cyclic references are kept (Kryo references are on; Strings, boxes, enums and other
- * immutable values are not tracked, which keeps the cost small). Objects are created without calling
+ * Shared and cyclic references are kept (Kryo references are on, tracked by a {@link ReferenceTable}:
+ * Strings, boxes, enums and other immutable values are not tracked, and small graphs are looked up
+ * without hashing, which keeps the cost small). Objects are created without calling
  * their constructors when they have no no-argument constructor (Objenesis), as Java serialization
  * does. Records are created through their canonical constructor. Lambdas cannot be sent. A reference
  * back to a record or an immutable JDK collection from inside its own components decodes as null,
@@ -103,7 +100,7 @@ public final class KryoCodec implements ObjectCodec {
 
     private Kryo newKryo() {
         PolicyClassResolver r = new PolicyClassResolver(filter, loader);
-        Kryo k = new Kryo(r, new ValueAwareReferenceResolver());
+        Kryo k = new Kryo(r, new ReferenceTable());
         k.setRegistrationRequired(false);
         k.setWarnUnregisteredClasses(false);
         k.setReferences(true);
@@ -201,22 +198,5 @@ public final class KryoCodec implements ObjectCodec {
 
     private static CohortException codecError(String message, Throwable cause) {
         return new CohortException(ErrorClass.CODEC, -1, message, cause);
-    }
-
-    /**
-     * Kryo's map-based reference tracking, minus immutable values: Strings, boxes, enums, BigInteger,
-     * BigDecimal and UUID are written again rather than looked up, which is what keeps references
-     * cheap. The decision depends only on the class, so encoder and decoder agree; subclasses of enums
-     * (constant bodies) are classified like their enum because Kryo reads them as the enum class.
-     */
-    static final class ValueAwareReferenceResolver extends MapReferenceResolver {
-        @Override
-        @SuppressWarnings("rawtypes")
-        public boolean useReferences(Class type) {
-            return !(type == String.class || type == Integer.class || type == Long.class || type == Double.class
-                    || type == Boolean.class || type == Float.class || type == Short.class || type == Byte.class
-                    || type == Character.class || Enum.class.isAssignableFrom(type) || type == BigInteger.class
-                    || type == BigDecimal.class || type == UUID.class);
-        }
     }
 }

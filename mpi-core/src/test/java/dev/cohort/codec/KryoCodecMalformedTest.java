@@ -58,6 +58,23 @@ class KryoCodecMalformedTest {
         return out.toBytes();
     }
 
+    /**
+     * A back-reference to an object the message never had: [p, p] encodes its second element as
+     * Point's class and then reference ID 1 (the list is 0); forged to point past what was read, the
+     * decode fails instead of returning another object.
+     */
+    @Test
+    void forgedBackReferencesFail() {
+        Point p = new Point(5, 6);
+        byte[] good = codec.encode(new ArrayList<>(List.of(p, p)));
+        byte[] forged = good.clone();
+        assertThat(forged[forged.length - 1]).as("the second element is reference 1 (written as 1 + 2)").isEqualTo((byte) 3);
+        forged[forged.length - 1] = 100;
+        assertDecodeFails(forged, "Unable to resolve reference for dev.cohort.codec.testmodel.Point with id: 98");
+        List<?> back = (List<?>) codec.decode(good, 0, good.length);   // the codec still works
+        assertThat(back.get(1)).isSameAs(back.get(0));
+    }
+
     @Test
     void forgedClassNamesAreRefusedOrNotFound() {
         assertDecodeFails(namingClass("java.lang.ProcessBuilder"), "refused to decode class java.lang.ProcessBuilder");

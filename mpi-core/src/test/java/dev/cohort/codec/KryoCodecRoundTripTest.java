@@ -261,6 +261,43 @@ class KryoCodecRoundTripTest {
         assertThat(back.get(0)).isEqualTo(p).isSameAs(back.get(1));
     }
 
+    /**
+     * Graphs larger than the reference table's linear part (it moves to a hash map past
+     * {@link ReferenceTable#LINEAR} objects): shared and cyclic references on both sides of that
+     * limit survive, and the table starts empty for the next message.
+     */
+    @Test
+    void sharedReferencesSurviveGraphsBeyondTheLinearTable() {
+        int n = ReferenceTable.LINEAR * 5 + 3;
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < n; i++) nodes.add(new Node("n" + i));
+        for (int i = 0; i < n; i++) {
+            Node x = nodes.get(i);
+            x.next = nodes.get((i + 1) % n);                      // one ring through all of them
+            x.children.add(nodes.get((i * 7 + 3) % n));           // and a shared edge across the limit
+        }
+        List<Object> message = new ArrayList<>(nodes);
+        message.addAll(nodes);                                    // every node twice
+        List<?> back = roundTrip(message);
+        assertThat(back).hasSize(2 * n);
+        for (int i = 0; i < n; i++) {
+            Node b = (Node) back.get(i);
+            assertThat(b.name).isEqualTo("n" + i);
+            assertThat(back.get(n + i)).isSameAs(b);
+            assertThat(b.next).isSameAs(back.get((i + 1) % n));
+            assertThat(b.children).hasSize(1);
+            assertThat(b.children.get(0)).isSameAs(back.get((i * 7 + 3) % n));
+        }
+        // the next message starts from an empty table: the same small graph encodes as it did before
+        Point p = new Point(2, 3);
+        List<Object> small = new ArrayList<>(List.of(p, p));
+        byte[] first = codec.encode(small);
+        codec.encode(message);
+        assertThat(codec.encode(small)).isEqualTo(first);
+        List<?> smallBack = roundTrip(small);
+        assertThat(smallBack.get(0)).isEqualTo(p).isSameAs(smallBack.get(1));
+    }
+
     @Test
     void cyclicGraphsRoundTrip() {
         Node a = new Node("a");
