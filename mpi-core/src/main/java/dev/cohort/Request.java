@@ -1,6 +1,7 @@
 package dev.cohort;
 
 import dev.cohort.spi.ProgressEngine;
+import dev.cohort.spi.Spinning;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -328,17 +329,19 @@ public abstract class Request {
     /** Waits for a single request with the rank's idle strategy. */
     static void awaitOne(Request r) {
         // Fast path without allocation: spin on this request alone, then fall back to the full strategy.
-        for (int i = 0; i < Idle.SPINS; i++) {
+        ProgressEngine engine = r.engine();
+        for (int i = 0, spins = Spinning.spins(engine.oversubscribed()); i < spins; i++) {
             if (r.poll()) return;
             Thread.onSpinWait();
         }
-        r.engine().checkAlive();
+        engine.checkAlive();
         Request[] one = {r};
         waitUntil(one, true);
     }
 
     /**
-     * The idle strategy: spin briefly (lowest latency while the peer runs on another core), then yield
+     * The idle strategy: spin briefly (lowest latency while the peer runs on another core; not at all
+     * when the process runs more ranks than it has cores, see {@link Spinning}), then yield
      * for up to {@code cohort.idle.yieldMicros} (other ranks on the same core get to run, so np larger than
      * the core count still progresses; a yield with nothing else to run returns at once, so this is
      * still a fast poll), then park with a bounded timeout. Completion unparks the waiter.
@@ -356,9 +359,10 @@ public abstract class Request {
         long yieldUntil = 0;
         Thread me = Thread.currentThread();
         boolean parking = false;
+        int spins = Spinning.spins(engine.oversubscribed());
         try {
             while (!ready(reqs, all)) {
-                if (iteration < Idle.SPINS) {
+                if (iteration < spins) {
                     Thread.onSpinWait();
                 } else if (!parking) {
                     if ((iteration & 63) == 0) {
@@ -550,7 +554,6 @@ public abstract class Request {
 
     /** Tuning of the idle strategy, from system properties. */
     static final class Idle {
-        static final int SPINS = Integer.getInteger("cohort.idle.spins", 512);
         static final long YIELD_NANOS = 1000L * Integer.getInteger("cohort.idle.yieldMicros", 2000);
 
         private Idle() {

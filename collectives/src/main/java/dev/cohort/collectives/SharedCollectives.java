@@ -11,6 +11,7 @@ import dev.cohort.spi.Channel;
 import dev.cohort.spi.CollectiveEngine;
 import dev.cohort.spi.ProgressEngine;
 import dev.cohort.spi.SharedMemory;
+import dev.cohort.spi.Spinning;
 import dev.cohort.spi.Words;
 
 import java.util.Arrays;
@@ -37,6 +38,8 @@ final class SharedCollectives implements CollectiveEngine {
 
     /** How long a blocking small collective spins inline for the other ranks before it becomes a request. */
     private static final int NOW_SPINS = Integer.getInteger("cohort.coll.inlineSpins", 2048);
+    /** NOW_SPINS, or a single look when the process runs more ranks than cores (see {@link Spinning}). */
+    private final int nowSpins;
 
     private final Channel ch;
     private final PortableCollectives portable;
@@ -54,6 +57,7 @@ final class SharedCollectives implements CollectiveEngine {
         this.n = c.size();
         this.me = c.rank();
         this.board = memory.shared(Arrays.asList("cohort.collectives", c.contextId(), c.worldRankOf(0)), () -> new Board(n));
+        this.nowSpins = ch.transport().engine().oversubscribed() ? 1 : NOW_SPINS;
         this.completed = new Arrival(ch, "collective");
         completed.done();
     }
@@ -643,7 +647,7 @@ final class SharedCollectives implements CollectiveEngine {
                 retire(r);
                 return completed;
             }
-            for (int i = 0; i < NOW_SPINS; i++) {
+            for (int i = 0; i < nowSpins; i++) {
                 if (arrived(posts, r, root, reduces)) {
                     try {
                         finishSmall(posts, r, name, out, outOff, count, t, op, root, reduces);

@@ -10,6 +10,7 @@ import dev.cohort.Request;
 import dev.cohort.Status;
 import dev.cohort.spi.Copier;
 import dev.cohort.spi.ProgressEngine;
+import dev.cohort.spi.Spinning;
 import dev.cohort.spi.Transport;
 
 /**
@@ -53,6 +54,15 @@ final class LocalTransport implements Transport, ProgressEngine {
         this.box = universe.box(rank);
         this.outgoing = new Ring[universe.size];
         this.outgoingPush = new Mailbox.PushFlag[universe.size];
+        this.oversubscribed = Spinning.oversubscribed(universe.size);
+    }
+
+    /** More ranks in this JVM than cores: waiters yield at once instead of spinning. */
+    private final boolean oversubscribed;
+
+    @Override
+    public boolean oversubscribed() {
+        return oversubscribed;
     }
 
     @Override

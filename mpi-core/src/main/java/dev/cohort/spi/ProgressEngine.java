@@ -35,6 +35,14 @@ public interface ProgressEngine {
     void removeProgress(Request r);
 
     /**
+     * True when this process runs more ranks than it has cores: waiters then yield instead of
+     * spinning (see {@link Spinning}). Transports with one rank per process answer false.
+     */
+    default boolean oversubscribed() {
+        return false;
+    }
+
+    /**
      * A future was asked of {@code r}: from now on it must complete without its rank polling (transports
      * whose peers complete receives need do nothing).
      */

@@ -9,6 +9,7 @@ import dev.cohort.Request;
 import dev.cohort.Status;
 import dev.cohort.spi.CollectiveEngineProvider;
 import dev.cohort.spi.ProgressEngine;
+import dev.cohort.spi.Spinning;
 import dev.cohort.spi.Transport;
 
 import java.lang.foreign.Arena;
@@ -508,7 +509,7 @@ final class FfmTransport implements Transport, ProgressEngine {
         }
     }
 
-    private static final int SPINS = Integer.getInteger("cohort.idle.spins", 512);
+    private static final int SPINS = Spinning.SPINS;
     private static final long YIELD_NANOS = 1000L * Integer.getInteger("cohort.idle.yieldMicros", 2000);
 
     /** Takes the first queued message the receive accepts, or probes MPI for one; else posts the receive. */
