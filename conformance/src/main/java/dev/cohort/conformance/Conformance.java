@@ -53,6 +53,7 @@ public final class Conformance {
     public static List<ConformanceCase> nonblocking() {
         return List.of(
                 nb("isendIrecvWaitAll", NonblockingCases::isendIrecvWaitAll),
+                nb("waitingOnSendsProgressesPostedReceives", NonblockingCases::waitingOnSendsProgressesPostedReceives),
                 nb("waitAnyDrainsAll", NonblockingCases::waitAnyDrainsAll),
                 nb("waitSomeDrainsAll", NonblockingCases::waitSomeDrainsAll),
                 nb("testAnyPendingThenComplete", NonblockingCases::testAnyPendingThenComplete),

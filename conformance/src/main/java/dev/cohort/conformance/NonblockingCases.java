@@ -63,6 +63,32 @@ public final class NonblockingCases {
     }
 
     /**
+     * Large messages around the ring, each rank waiting for its send before its receive: a send that
+     * big completes only once the peer's receive takes it, and every peer is itself waiting on a
+     * send, so waiting on a send must also let this rank's posted receive take the message coming
+     * in (MPI progresses posted receives in every call). On a transport where only a background
+     * thread matched them, each round could stall for seconds.
+     */
+    public static void waitingOnSendsProgressesPostedReceives(Comm w) {
+        int next = next(w), prev = prev(w), me = w.rank();
+        int n = 300_000;   // 2.4 MB: above every eager limit
+        double[] out = new double[n], in = new double[n];
+        for (int round = 0; round < 8; round++) {
+            Arrays.fill(out, 1000.0 * round + me);
+            Arrays.fill(in, -1);
+            Request recv = w.irecv(in, prev, 110);
+            Request send = w.isend(out, next, 110);
+            send.waitFor();
+            Status st = recv.await();
+            Expect.status(st, prev, 110, n, ElementType.DOUBLE);
+            double want = 1000.0 * round + prev;
+            assertThat(in[0]).as("round %d, first element", round).isEqualTo(want);
+            assertThat(in[n - 1]).as("round %d, last element", round).isEqualTo(want);
+            assertThat(Arrays.stream(in).allMatch(v -> v == want)).as("round %d, every element", round).isTrue();
+        }
+    }
+
+    /**
      * waitAny over receives from every rank (itself too) returns each index exactly once, nulls the
      * entry it returns, and returns UNDEFINED once every entry is null.
      */

@@ -420,6 +420,14 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
             if (done) {
                 op.mpiRequest = null;   // MPI freed it: never test it again
                 sending.remove(op);
+            } else if (!pending.isEmpty()) {
+                // A large send completes only once the peer's receive takes it, and the peer may wait
+                // for this rank's posted receive first (both ranks: isend, irecv, then wait for the
+                // send). MPI progresses posted receives in every call; Cohort's receives are matched
+                // by probing, so a thread waiting on a send must match them too. Without this only
+                // the background thread did, and it keeps off while a rank thread polls: such
+                // exchanges (the ring allreduce of the portable algorithms) took seconds.
+                matchLocked();
             }
         }
         if (!done) return;
