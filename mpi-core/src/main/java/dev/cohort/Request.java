@@ -369,7 +369,7 @@ public abstract class Request {
                         engine.checkAlive();
                         long now = System.nanoTime();
                         if (yieldUntil == 0) {
-                            yieldUntil = now + Idle.YIELD_NANOS;
+                            yieldUntil = now + Spinning.YIELD_NANOS;
                         } else if (now - yieldUntil > 0) {
                             // Register before the next readiness check: a completer writes state, then reads the waiter.
                             for (Request r : reqs) if (r != null) r.registerWaiter(me);
@@ -550,13 +550,5 @@ public abstract class Request {
     private static boolean hasActive(Request[] reqs) {
         for (Request r : reqs) if (!isNullish(r)) return true;
         return false;
-    }
-
-    /** Tuning of the idle strategy, from system properties. */
-    static final class Idle {
-        static final long YIELD_NANOS = 1000L * Integer.getInteger("cohort.idle.yieldMicros", 2000);
-
-        private Idle() {
-        }
     }
 }

@@ -19,9 +19,10 @@ final class ObjectLatencyBenchmark implements Benchmark {
      * A named object and its iteration schedule. The anchors time 5,000 and 500 round trips; the small
      * map here times 50,000, because 5,000 of them last 10-100 ms, and on this kind of shared 2-core
      * machine a row that short is decided by the one multi-millisecond scheduling stall it happens to
-     * contain (the same row read 1.8 and 8.1 us in consecutive runs). list10k's warm-up is long because its serializer loops need several seconds of calls before C2 has
-     * compiled them on a 2-core machine where the waiting rank spins: with 100 (1,100 round trips
-     * with the pre-warm) its row measured 3-4x slower than with 300.
+     * contain (the same row read 1.8 and 8.1 us in consecutive runs). list10k's warm-up is long
+     * because its serializer loops need several seconds of calls before C2 has compiled them on a
+     * 2-core machine where the waiting rank spins: with 100 (1,100 round trips with the pre-warm) its
+     * row measured 3-4x slower than with 300.
      */
     static final class Case {
         final String name;

@@ -31,11 +31,12 @@ import java.util.UUID;
 final class ReferenceTable implements ReferenceResolver {
     /** Objects of one message searched linearly before an identity map takes over. */
     static final int LINEAR = 32;
-    /** A read table that grew beyond this for one large message is dropped afterwards. */
-    private static final int MAX_RETAINED_READ = 4096;
+    /** A read table or written map that grew beyond this for one large message shrinks afterwards. */
+    private static final int MAX_RETAINED = 4096;
 
     private final Object[] recent = new Object[LINEAR];
     private int written;
+    /** The written objects once a message has more than LINEAR of them; made once, kept across messages. */
     private IdentityObjectIntMap<Object> writtenMap;
     private Object[] read = new Object[16];
     private int readCount;
@@ -47,8 +48,7 @@ final class ReferenceTable implements ReferenceResolver {
 
     @Override
     public int getWrittenId(Object object) {
-        IdentityObjectIntMap<Object> m = writtenMap;
-        if (m != null) return m.get(object, -1);
+        if (written > LINEAR) return writtenMap.get(object, -1);
         Object[] r = recent;
         for (int i = 0, n = written; i < n; i++) {
             if (r[i] == object) return i;
@@ -64,8 +64,8 @@ final class ReferenceTable implements ReferenceResolver {
             return id;
         }
         IdentityObjectIntMap<Object> m = writtenMap;
-        if (m == null) {
-            writtenMap = m = new IdentityObjectIntMap<>(4 * LINEAR);
+        if (id == LINEAR) {
+            if (m == null) writtenMap = m = new IdentityObjectIntMap<>(4 * LINEAR);
             for (int i = 0; i < LINEAR; i++) m.put(recent[i], i);
         }
         m.put(object, id);
@@ -103,10 +103,10 @@ final class ReferenceTable implements ReferenceResolver {
     public void reset() {
         int n = Math.min(written, LINEAR);
         if (n > 0) Arrays.fill(recent, 0, n, null);
+        if (written > LINEAR) writtenMap.clear(MAX_RETAINED);   // only graphs of more than LINEAR objects filled it
         written = 0;
-        writtenMap = null;   // only graphs of more than LINEAR objects made one
         if (readCount > 0) {
-            if (read.length > MAX_RETAINED_READ) read = new Object[16];
+            if (read.length > MAX_RETAINED) read = new Object[16];
             else Arrays.fill(read, 0, readCount, null);
             readCount = 0;
         }

@@ -45,6 +45,8 @@ final class LocalTransport implements Transport, ProgressEngine {
      * queues); reading the flag through it cost a cache miss per small send.
      */
     private final Mailbox.PushFlag[] outgoingPush;
+    /** More ranks in this JVM than cores: waiters yield at once instead of spinning. */
+    private final boolean oversubscribed;
     /** Set once a future was asked of one of this rank's requests: the mailbox's push flag then stays on. */
     private boolean futures;
 
@@ -56,9 +58,6 @@ final class LocalTransport implements Transport, ProgressEngine {
         this.outgoingPush = new Mailbox.PushFlag[universe.size];
         this.oversubscribed = Spinning.oversubscribed(universe.size);
     }
-
-    /** More ranks in this JVM than cores: waiters yield at once instead of spinning. */
-    private final boolean oversubscribed;
 
     @Override
     public boolean oversubscribed() {

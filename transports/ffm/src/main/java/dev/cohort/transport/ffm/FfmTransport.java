@@ -492,11 +492,11 @@ final class FfmTransport implements Transport, ProgressEngine {
             }
             if ((iteration & 63) == 63) progressPolled();
             iteration++;
-            if (iteration < SPINS) {
+            if (iteration < Spinning.SPINS) {
                 Thread.onSpinWait();
             } else {
                 long now = System.nanoTime();
-                if (yieldUntil == 0) yieldUntil = now + YIELD_NANOS;
+                if (yieldUntil == 0) yieldUntil = now + Spinning.YIELD_NANOS;
                 if (now - yieldUntil < 0) Thread.yield();
                 else java.util.concurrent.locks.LockSupport.parkNanos(parkNanos());
                 if (Thread.interrupted()) {
@@ -508,9 +508,6 @@ final class FfmTransport implements Transport, ProgressEngine {
             }
         }
     }
-
-    private static final int SPINS = Spinning.SPINS;
-    private static final long YIELD_NANOS = 1000L * Integer.getInteger("cohort.idle.yieldMicros", 2000);
 
     /** Takes the first queued message the receive accepts, or probes MPI for one; else posts the receive. */
     void startRecv(FfmOp op) {
