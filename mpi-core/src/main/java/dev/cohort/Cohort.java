@@ -37,6 +37,8 @@ public final class Cohort implements AutoCloseable {
     private final CohortOptions options;
     private final ClassLoader loader;
     private ObjectCodec codec;
+    /** Object messages of JDK values and collections travel as copies (ranks share this heap). */
+    final boolean copiesObjects;
     private final Comm world;
     private final String[] args;
     private final boolean ownsTransport;
@@ -54,6 +56,7 @@ public final class Cohort implements AutoCloseable {
         this.args = args == null ? new String[0] : args.clone();
         this.loader = loader;
         this.ownsTransport = ownsTransport;
+        this.copiesObjects = options.copyObjects() && transport.sharesHeap();
         this.world = new Comm(this, transport, "WORLD", null, 0, 1);
     }
 
@@ -195,6 +198,15 @@ public final class Cohort implements AutoCloseable {
     /** The arguments given to init, less any the launcher added for itself. */
     public String[] args() {
         return args.clone();
+    }
+
+    /**
+     * Whether object messages holding only JDK values and collections travel as copies instead of
+     * encodings: on the local transport unless {@link CohortOptions#copyObjects()} is off. Such a
+     * message's status counts 0 bytes.
+     */
+    public boolean copiesObjects() {
+        return copiesObjects;
     }
 
     /** The options this session was started with. */

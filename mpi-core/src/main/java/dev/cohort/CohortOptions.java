@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * Settings of a Cohort session, validated when built. Defaults come from system properties:
  * {@code cohort.transport} (or the environment variable COHORT_TRANSPORT), {@code cohort.codec.allow},
- * {@code cohort.codec.allowAll}, {@code cohort.deadlock.detect}, {@code cohort.deadlock.delayMs}.
+ * {@code cohort.codec.allowAll}, {@code cohort.deadlock.detect}, {@code cohort.deadlock.delayMs},
+ * {@code cohort.objects.copy}.
  */
 public final class CohortOptions {
     private final String transport;
@@ -16,6 +17,7 @@ public final class CohortOptions {
     private final boolean deadlockDetection;
     private final Duration deadlockDelay;
     private final Duration abortGrace;
+    private final boolean copyObjects;
 
     private CohortOptions(Builder b) {
         this.transport = b.transport;
@@ -23,6 +25,7 @@ public final class CohortOptions {
         this.deadlockDetection = b.deadlockDetection;
         this.deadlockDelay = b.deadlockDelay;
         this.abortGrace = b.abortGrace;
+        this.copyObjects = b.copyObjects;
     }
 
     /** Options from system properties and environment only. */
@@ -58,6 +61,15 @@ public final class CohortOptions {
         return abortGrace;
     }
 
+    /**
+     * Whether object messages between ranks that share a heap (the local transport) are passed as
+     * copies instead of encodings when they hold only JDK values and collections (see
+     * {@link dev.cohort.codec.ObjectCopier}). On by default; off, every object message is encoded.
+     */
+    public boolean copyObjects() {
+        return copyObjects;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.transport = transport;
@@ -65,6 +77,7 @@ public final class CohortOptions {
         b.deadlockDetection = deadlockDetection;
         b.deadlockDelay = deadlockDelay;
         b.abortGrace = abortGrace;
+        b.copyObjects = copyObjects;
         return b;
     }
 
@@ -74,6 +87,7 @@ public final class CohortOptions {
         private boolean deadlockDetection = !"false".equals(System.getProperty("cohort.deadlock.detect"));
         private Duration deadlockDelay = Duration.ofMillis(Long.getLong("cohort.deadlock.delayMs", 1000));
         private Duration abortGrace = Duration.ofSeconds(2);
+        private boolean copyObjects = !"false".equals(System.getProperty("cohort.objects.copy"));
 
         private Builder() {
         }
@@ -109,6 +123,11 @@ public final class CohortOptions {
         public Builder abortGrace(Duration d) {
             if (d == null || d.isNegative()) throw new IllegalArgumentException("abort grace must not be negative: " + d);
             this.abortGrace = d;
+            return this;
+        }
+
+        public Builder copyObjects(boolean on) {
+            this.copyObjects = on;
             return this;
         }
 

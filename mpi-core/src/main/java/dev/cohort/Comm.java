@@ -1,6 +1,7 @@
 package dev.cohort;
 
 import dev.cohort.codec.ObjectCodec;
+import dev.cohort.codec.ObjectCopier;
 import dev.cohort.spi.CollectiveEngine;
 import dev.cohort.spi.CollectiveEngineProvider;
 import dev.cohort.spi.Transport;
@@ -322,6 +323,23 @@ public final class Comm extends CommCollectives {
 
     // ---------------------------------------------------------------- objects
 
+    /**
+     * What an object message carries: where the ranks share the heap, a copy of the value when the
+     * copier handles its classes, else (and on every other transport) the value's encoding.
+     */
+    private Object payload(Object value, String op) {
+        if (session.copiesObjects) {
+            Object copy = ObjectCopier.copy(value);
+            if (copy != ObjectCopier.UNSUPPORTED) return new CopiedObject(copy);
+        }
+        return encode(value, op);
+    }
+
+    /** An object message's count: bytes of its encoding, 0 for a copy. */
+    private static int payloadCount(Object payload) {
+        return payload instanceof byte[] b ? b.length : 0;
+    }
+
     private byte[] encode(Object value, String op) {
         try {
             ObjectCodec c = codec();
@@ -340,8 +358,8 @@ public final class Comm extends CommCollectives {
         checkSendTag(tag, "sendObject");
         int wd = destination(dest, "sendObject");
         if (wd == PROC_NULL) return;
-        byte[] bytes = encode(value, "sendObject");
-        transport.send(this, bytes, ElementType.OBJECT, 0, bytes.length, wd, tag, context, false);
+        Object p = payload(value, "sendObject");
+        transport.send(this, p, ElementType.OBJECT, 0, payloadCount(p), wd, tag, context, false);
     }
 
     /** Sends an object and returns once a receive has matched it. */
@@ -350,8 +368,8 @@ public final class Comm extends CommCollectives {
         checkSendTag(tag, "ssendObject");
         int wd = destination(dest, "ssendObject");
         if (wd == PROC_NULL) return;
-        byte[] bytes = encode(value, "ssendObject");
-        transport.send(this, bytes, ElementType.OBJECT, 0, bytes.length, wd, tag, context, true);
+        Object p = payload(value, "ssendObject");
+        transport.send(this, p, ElementType.OBJECT, 0, payloadCount(p), wd, tag, context, true);
     }
 
     /** Starts sending an object; the object is encoded before this returns, so it may be changed afterwards. */
@@ -360,8 +378,8 @@ public final class Comm extends CommCollectives {
         checkSendTag(tag, "isendObject");
         int wd = destination(dest, "isendObject");
         if (wd == PROC_NULL) return new NullRequest(this, "isendObject", true);
-        byte[] bytes = encode(value, "isendObject");
-        return transport.isend(this, bytes, ElementType.OBJECT, 0, bytes.length, wd, tag, context, false);
+        Object p = payload(value, "isendObject");
+        return transport.isend(this, p, ElementType.OBJECT, 0, payloadCount(p), wd, tag, context, false);
     }
 
     /** Receives an object sent with one of the *Object sends. */

@@ -31,7 +31,10 @@ public final class Status {
         return tag;
     }
 
-    /** Number of elements in the message (for an object message: bytes of its encoding). */
+    /**
+     * Number of elements in the message; for an object message, bytes of its encoding, or 0 when the
+     * local transport passed it as a copy (see {@link dev.cohort.codec.ObjectCopier}).
+     */
     public int count() {
         return count;
     }

@@ -7,7 +7,8 @@ import dev.cohort.Status;
 import java.util.List;
 
 /**
- * Object ping-pong latency through the session's codec (sendObject / recvObject): half the mean round
+ * Object ping-pong latency through sendObject / recvObject (the session's codec; on the local
+ * transport these JDK-only objects travel as copies unless -Dcohort.objects.copy=false): half the mean round
  * trip of the same objects as the anchors (mpi4py pickle, MPJ Express MPI.OBJECT), with their row
  * names: "small-dict", the map {a:1, b:[1,2,3], c:"hello"}, and "list10k", an ArrayList of 10,000
  * Doubles. Each rank sends back the object it decoded, so every iteration encodes and decodes twice.
@@ -66,7 +67,9 @@ final class ObjectLatencyBenchmark implements Benchmark {
     @Override
     public void run(Comm comm, BenchOptions options, Report report) {
         boolean active = comm.rank() < 2;
-        report.header("Object Latency Test", "codec: session (sendObject/recvObject)", "Object", "Latency (us)");
+        report.header("Object Latency Test", comm.session().copiesObjects()
+                ? "objects: JDK values copied in the JVM, others encoded (sendObject/recvObject; -Dcohort.objects.copy=false encodes all)"
+                : "codec: session (sendObject/recvObject)", "Object", "Latency (us)");
         List<Case> cases = cases();
         for (Case c : cases) {
             int iterations = options.iterations() != null ? options.iterations() : c.iterations;

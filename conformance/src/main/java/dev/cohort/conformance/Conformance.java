@@ -82,7 +82,8 @@ public final class Conformance {
                 obj("ssendObjectWaitsForReceive", ObjectCases::ssendObjectWaitsForReceive),
                 obj("irecvObjectStatus", ObjectCases::irecvObjectStatus),
                 obj("objectProbe", ObjectCases::objectProbe),
-                obj("objectProcNull", ObjectCases::objectProcNull));
+                obj("objectProcNull", ObjectCases::objectProcNull),
+                obj("objectsSharedAndCyclic", ObjectCases::objectsSharedAndCyclic));
     }
 
     public static List<ConformanceCase> errors() {

@@ -80,6 +80,11 @@ final class LocalTransport implements Transport, ProgressEngine {
     }
 
     @Override
+    public boolean sharesHeap() {
+        return true;
+    }
+
+    @Override
     public int tagUpperBound() {
         return Integer.MAX_VALUE;
     }
@@ -417,9 +422,11 @@ final class LocalTransport implements Transport, ProgressEngine {
     private static void deliver(Object data, int dataOffset, int count, ElementType type, int source, int tag,
                                 LocalOp recv) {
         if (type == ElementType.OBJECT) {
-            byte[] bytes = (byte[]) data;
-            if (dataOffset != 0 || bytes.length != count) bytes = java.util.Arrays.copyOfRange(bytes, dataOffset, dataOffset + count);
-            recv.completeReceive(source, tag, count, type, bytes);
+            Object payload = data;   // an encoding, or a copy of the object (count 0)
+            if (payload instanceof byte[] b && (dataOffset != 0 || b.length != count)) {
+                payload = java.util.Arrays.copyOfRange(b, dataOffset, dataOffset + count);
+            }
+            recv.completeReceive(source, tag, count, type, payload);
         } else {
             Copier.copy(data, dataOffset, recv.buf, recv.offset, count);
             recv.completeReceive(source, tag, count, type, null);

@@ -96,8 +96,8 @@ final class Ring {
         if (inline) {
             Words.copyIn(buf, offset, type, count, st, b + HEADER);
         } else if (type == ElementType.OBJECT) {
-            byte[] e = (byte[]) buf;
-            if (offset != 0 || e.length != count) e = java.util.Arrays.copyOfRange(e, offset, offset + count);
+            Object e = buf;   // an encoding, or a copy of the object (count 0)
+            if (e instanceof byte[] enc && (offset != 0 || enc.length != count)) e = java.util.Arrays.copyOfRange(enc, offset, offset + count);
             spill[i] = e;
             spillType[i] = null;
         } else {
@@ -148,9 +148,9 @@ final class Ring {
         return (store[base(slot) + 2] & (1L << 23)) != 0;
     }
 
-    /** An object message's encoding, handed over to the caller (the slot forgets it on release). */
-    byte[] encoding(int slot) {
-        return (byte[]) spill[slot];
+    /** An object message's payload (its encoding or copy), handed over to the caller (the slot forgets it on release). */
+    Object encoding(int slot) {
+        return spill[slot];
     }
 
     /** Copies a buffer message's data to {@code dst} (an array or ByteBuffer of its type) at {@code dstOff}. */

@@ -18,7 +18,8 @@ import dev.cohort.Status;
  *
  * <p>Element type OBJECT carries an object's encoding: a send hands the byte[] over to the transport
  * (the sender never touches it again), and a receive with a null buffer makes the request's payload
- * the received byte[].
+ * the received byte[]. On a transport that {@link #sharesHeap() shares the heap}, the payload of an
+ * object message may instead be any other object (core's copy of the message), handed over the same way.
  */
 public interface Transport extends AutoCloseable {
     /** World rank of this process or thread. */
@@ -35,6 +36,14 @@ public interface Transport extends AutoCloseable {
 
     /** Name of the host this rank runs on. */
     String processorName();
+
+    /**
+     * True when every rank of this transport lives in this JVM, so that an object message may carry
+     * object references (a copy made for the receiver) instead of an encoding.
+     */
+    default boolean sharesHeap() {
+        return false;
+    }
 
     /** Starts a send (synchronous-mode when {@code sync}: it completes only once a receive matched it). */
     Request isend(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
