@@ -132,7 +132,7 @@ final class LocalTransport implements Transport, ProgressEngine {
     public void send(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
                      boolean sync) {
         boolean mine = Thread.currentThread() == rankThread;
-        if (!sync && mine && type != ElementType.OBJECT) {
+        if (!sync && mine) {
             checkAlive();
             Mailbox to = universe.box(dest);
             if (tryRing(to, buf, type, offset, count, dest, tag, context)) return;   // no request needed
