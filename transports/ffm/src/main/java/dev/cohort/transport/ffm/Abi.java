@@ -13,6 +13,15 @@ abstract class Abi {
     /** Which family. */
     abstract String family();
 
+    /**
+     * The thread level Cohort asks of MPI_Init_thread. It calls MPI from one thread at a time, under
+     * its lock, so MPI_THREAD_SERIALIZED describes it; a library that pays for a level it does not
+     * need is asked for less (see {@link OpenMpi#threadLevel()}).
+     */
+    int threadLevel() {
+        return 2;   // MPI_THREAD_SERIALIZED, the same value in both families' mpi.h
+    }
+
     /** Bytes of one handle (MPI_Comm, MPI_Request, MPI_Message ...). */
     abstract int handleSize();
 
@@ -79,6 +88,19 @@ abstract class Abi {
         @Override
         String family() {
             return "openmpi";
+        }
+
+        /**
+         * MPI_THREAD_SINGLE. Open MPI 4.1 turns its internal locking on for any level above SINGLE
+         * (FUNNELED and SERIALIZED too): with SERIALIZED, pthread mutex calls in its matching and
+         * progress took 17% of a polling receive's time under perf and the 8-byte ping-pong was
+         * 0.74-0.87 us against 0.64-0.71 with SINGLE (the same runs interleaved; C: 0.45). Cohort
+         * never calls MPI from two threads at once, and its lock orders them, so Open MPI has nothing
+         * to lock; -Dcohort.ffm.threadLevel asks for another level.
+         */
+        @Override
+        int threadLevel() {
+            return 0;
         }
 
         @Override

@@ -38,14 +38,16 @@ import java.util.Locale;
  * MPI_Test reports completion. Receives are completed by whichever thread polls, with MPI_Mrecv into
  * the array itself.
  *
- * <p><b>Threads.</b> MPI is initialized with MPI_THREAD_SERIALIZED; every MPI call and the matching
- * state are guarded by one lock. No call that can wait for another rank indefinitely is made under
+ * <p><b>Threads.</b> Every MPI call and the matching state are guarded by one lock, so MPI is asked for
+ * MPI_THREAD_SERIALIZED (MPICH) or MPI_THREAD_SINGLE (Open MPI, see {@link Abi.OpenMpi#threadLevel()}). No call that can wait for another rank indefinitely is made under
  * it, except the blocking standard send, and only while no receive of this rank is waiting to be
  * matched (otherwise it becomes a nonblocking send plus polling, so sendrecv cannot deadlock).
  */
 final class FfmTransport implements Transport, ProgressEngine {
     private static final ElementType[] TYPES = ElementType.values();
     private static final int TYPE_BITS = 4;
+    /** The thread levels by name, in mpi.h order (the same values in Open MPI and MPICH). */
+    private static final java.util.List<String> THREAD_LEVELS = java.util.List.of("single", "funneled", "serialized", "multiple");
     /** Native block header of a staged send: the MPI_Request handle and an MPI_Status. */
     private static final long HEADER = 64;
 
@@ -117,7 +119,8 @@ final class FfmTransport implements Transport, ProgressEngine {
             MemorySegment provided = arena.allocate(ValueLayout.JAVA_INT);
             int already = call1(Mpi.INITIALIZED, flag) == 0 ? flag.get(ValueLayout.JAVA_INT, 0) : 0;
             if (already == 0) {
-                check((int) Mpi.INIT_THREAD.invokeExact(MemorySegment.NULL, MemorySegment.NULL, 2, provided), "MPI_Init_thread");
+                check((int) Mpi.INIT_THREAD.invokeExact(MemorySegment.NULL, MemorySegment.NULL, requestedThreadLevel(), provided),
+                        "MPI_Init_thread");
             }
             check((int) Mpi.COMM_SET_ERRHANDLER.invokeExact(Mpi.COMM_WORLD, Mpi.ABI.errorsReturn()), "MPI_Comm_set_errhandler");
             check((int) Mpi.COMM_RANK.invokeExact(Mpi.COMM_WORLD, flag), "MPI_Comm_rank");
@@ -226,6 +229,17 @@ final class FfmTransport implements Transport, ProgressEngine {
     /** The MPI communicator of a Cohort communicator's collective context (for native collectives). */
     long collComm(Comm comm) {
         return ctx(comm.contextId() + 1).comm;
+    }
+
+    /** The level for MPI_Init_thread: {@code -Dcohort.ffm.threadLevel} (single ... multiple), else the library's choice. */
+    static int requestedThreadLevel() {
+        String s = System.getProperty("cohort.ffm.threadLevel");
+        if (s == null || s.isBlank()) return Mpi.ABI.threadLevel();
+        int level = THREAD_LEVELS.indexOf(s.trim().toLowerCase(java.util.Locale.ROOT));
+        if (level < 0) {
+            throw new CohortException(ErrorClass.ARG, -1, "cohort.ffm.threadLevel=" + s + ": expected one of " + THREAD_LEVELS);
+        }
+        return level;
     }
 
     Object lock() {

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The MPICH ABI facts that need no library: constants from mpi.h and the status byte count. */
 class AbiTest {
@@ -19,6 +20,30 @@ class AbiTest {
         assertThat(a.anySource()).isEqualTo(-2);
         assertThat(a.handleSize()).isEqualTo(4);
         assertThat(a.statusSize()).isEqualTo(20);
+    }
+
+    /** MPICH is asked for SERIALIZED, which Cohort's one lock gives; Open MPI for SINGLE (it locks above that). */
+    @Test
+    void threadLevelsFollowTheFamily() {
+        assertThat(new Abi.Mpich().threadLevel()).isEqualTo(2);
+        assertThat(new Abi.OpenMpi(null).threadLevel()).isZero();
+    }
+
+    @Test
+    void theThreadLevelPropertyOverridesAndIsChecked() {
+        String before = System.getProperty("cohort.ffm.threadLevel");
+        try {
+            System.setProperty("cohort.ffm.threadLevel", " Serialized ");
+            assertThat(FfmTransport.requestedThreadLevel()).isEqualTo(2);
+            System.setProperty("cohort.ffm.threadLevel", "multiple");
+            assertThat(FfmTransport.requestedThreadLevel()).isEqualTo(3);
+            System.setProperty("cohort.ffm.threadLevel", "several");
+            assertThatThrownBy(FfmTransport::requestedThreadLevel).isInstanceOf(dev.cohort.CohortException.class)
+                    .hasMessageContaining("cohort.ffm.threadLevel=several").hasMessageContaining("single");
+        } finally {
+            if (before == null) System.clearProperty("cohort.ffm.threadLevel");
+            else System.setProperty("cohort.ffm.threadLevel", before);
+        }
     }
 
     @Test
