@@ -58,6 +58,10 @@ OPS = [  # (name, types, expression builder)
     ("BOR", INTEGRAL + ["boolean"], bitwise("|")),
     ("BXOR", INTEGRAL + ["boolean"], bitwise("^")),
 ]
+# (operation, type) pairs whose loop is LaneKernels' word-at-a-time one (C2's vectorized byte and
+# short loops are very slow on this project's machines; see LaneKernels)
+LANES = {(op, t): lane for t in ("byte", "short")
+         for op, lane in (("SUM", "SUM"), ("BAND", "AND"), ("BOR", "OR"), ("BXOR", "XOR"))}
 LOC = [("MINLOC", "<"), ("MAXLOC", ">")]
 LOC_TYPES = ["int", "long", "float", "double"]
 
@@ -108,6 +112,10 @@ def gen():
         for t in types:
             w("")
             w(f"    private static void {name.lower()}{cap(t)}({t}[] in, int a, {t}[] io, int b, int n) {{")
+            if (name, t) in LANES:
+                w(f"        LaneKernels.{t}s(LaneKernels.{LANES[(name, t)]}, in, a, io, b, n);")
+                w("    }")
+                continue
             w("        for (int i = 0; i < n; i++) {")
             w(f"            {t} x = in[a + i], y = io[b + i];")
             w(f"            io[b + i] = {expr(t, 'x', 'y')};")

@@ -103,17 +103,11 @@ final class ReductionKernels {
     }
 
     private static void sumByte(byte[] in, int a, byte[] io, int b, int n) {
-        for (int i = 0; i < n; i++) {
-            byte x = in[a + i], y = io[b + i];
-            io[b + i] = (byte) (x + y);
-        }
+        LaneKernels.bytes(LaneKernels.SUM, in, a, io, b, n);
     }
 
     private static void sumShort(short[] in, int a, short[] io, int b, int n) {
-        for (int i = 0; i < n; i++) {
-            short x = in[a + i], y = io[b + i];
-            io[b + i] = (short) (x + y);
-        }
+        LaneKernels.shorts(LaneKernels.SUM, in, a, io, b, n);
     }
 
     private static void sumInt(int[] in, int a, int[] io, int b, int n) {
@@ -411,17 +405,11 @@ final class ReductionKernels {
     }
 
     private static void bandByte(byte[] in, int a, byte[] io, int b, int n) {
-        for (int i = 0; i < n; i++) {
-            byte x = in[a + i], y = io[b + i];
-            io[b + i] = (byte) (x & y);
-        }
+        LaneKernels.bytes(LaneKernels.AND, in, a, io, b, n);
     }
 
     private static void bandShort(short[] in, int a, short[] io, int b, int n) {
-        for (int i = 0; i < n; i++) {
-            short x = in[a + i], y = io[b + i];
-            io[b + i] = (short) (x & y);
-        }
+        LaneKernels.shorts(LaneKernels.AND, in, a, io, b, n);
     }
 
     private static void bandInt(int[] in, int a, int[] io, int b, int n) {
@@ -453,17 +441,11 @@ final class ReductionKernels {
     }
 
     private static void borByte(byte[] in, int a, byte[] io, int b, int n) {
-        for (int i = 0; i < n; i++) {
-            byte x = in[a + i], y = io[b + i];
-            io[b + i] = (byte) (x | y);
-        }
+        LaneKernels.bytes(LaneKernels.OR, in, a, io, b, n);
     }
 
     private static void borShort(short[] in, int a, short[] io, int b, int n) {
-        for (int i = 0; i < n; i++) {
-            short x = in[a + i], y = io[b + i];
-            io[b + i] = (short) (x | y);
-        }
+        LaneKernels.shorts(LaneKernels.OR, in, a, io, b, n);
     }
 
     private static void borInt(int[] in, int a, int[] io, int b, int n) {
@@ -495,17 +477,11 @@ final class ReductionKernels {
     }
 
     private static void bxorByte(byte[] in, int a, byte[] io, int b, int n) {
-        for (int i = 0; i < n; i++) {
-            byte x = in[a + i], y = io[b + i];
-            io[b + i] = (byte) (x ^ y);
-        }
+        LaneKernels.bytes(LaneKernels.XOR, in, a, io, b, n);
     }
 
     private static void bxorShort(short[] in, int a, short[] io, int b, int n) {
-        for (int i = 0; i < n; i++) {
-            short x = in[a + i], y = io[b + i];
-            io[b + i] = (short) (x ^ y);
-        }
+        LaneKernels.shorts(LaneKernels.XOR, in, a, io, b, n);
     }
 
     private static void bxorInt(int[] in, int a, int[] io, int b, int n) {

@@ -20,6 +20,7 @@ public final class Words {
     private static final sun.misc.Unsafe UNSAFE;
     private static final long LONG_BASE;
     private static final long[] BASE = new long[TYPES.length];
+    private static final long BYTE_BASE, SHORT_BASE;
     /** True when the copies below work on this JVM. */
     public static final boolean AVAILABLE;
 
@@ -46,7 +47,33 @@ public final class Words {
         }
         UNSAFE = u;
         LONG_BASE = longBase;
+        BYTE_BASE = BASE[ElementType.BYTE.ordinal()];
+        SHORT_BASE = BASE[ElementType.SHORT.ordinal()];
         AVAILABLE = u != null;
+    }
+
+    /**
+     * The 8 bytes of {@code a} from byte index {@code i} (native order), for loops that work on a
+     * word's lanes at once; only when {@link #AVAILABLE}, and the caller keeps {@code i + 8} within
+     * the array (nothing is checked).
+     */
+    public static long bytesWord(byte[] a, int i) {
+        return UNSAFE.getLong(a, BYTE_BASE + i);
+    }
+
+    /** Stores 8 bytes into {@code a} from byte index {@code i}; see {@link #bytesWord}. */
+    public static void putBytesWord(byte[] a, int i, long w) {
+        UNSAFE.putLong(a, BYTE_BASE + i, w);
+    }
+
+    /** The 4 shorts of {@code a} from index {@code i}; see {@link #bytesWord}. */
+    public static long shortsWord(short[] a, int i) {
+        return UNSAFE.getLong(a, SHORT_BASE + 2L * i);
+    }
+
+    /** Stores 4 shorts into {@code a} from index {@code i}; see {@link #bytesWord}. */
+    public static void putShortsWord(short[] a, int i, long w) {
+        UNSAFE.putLong(a, SHORT_BASE + 2L * i, w);
     }
 
     /** True when {@code count} elements of {@code src} can be copied in: a heap array, and the copies are available. */
