@@ -84,8 +84,10 @@ final class ObjectLatencyBenchmark implements Benchmark {
             int encoded = active ? verify(comm, c) : 0;
             if (comm.rank() == 0) {
                 double halfRttUs = nanos / 1e3 / (2.0 * iterations);
+                // copied messages (local transport) are not encoded: their status counts 0 bytes
                 report.row(c.name, halfRttUs, c.name + " encoded_bytes=" + encoded + " half_rtt_us="
-                        + Report.num("%.2f", halfRttUs) + " iters=" + iterations);
+                        + Report.num("%.2f", halfRttUs) + " iters=" + iterations
+                        + " path=" + (comm.session().copiesObjects() && encoded == 0 ? "copy" : "codec"));
             }
         }
         Sync.barrier(comm);
@@ -110,7 +112,7 @@ final class ObjectLatencyBenchmark implements Benchmark {
 
     /**
      * One more, untimed round trip that checks the object came back equal and returns the size of its
-     * encoding (the count of the object message's status).
+     * encoding (the count of the object message's status; 0 when it travelled as a copy).
      */
     private static int verify(Comm comm, Case c) {
         int peer = 1 - comm.rank();
