@@ -24,31 +24,17 @@ final class LaneKernels {
     private static final long H8 = 0x8080808080808080L, H16 = 0x8000800080008000L;
     static final int SUM = 0, AND = 1, OR = 2, XOR = 3;
 
-    /** Lane-wise sum without carries between lanes: add the low bits, then put back each lane's top bit. */
+    /**
+     * The operation on every lane of {@code x} and {@code y}; a sum adds the low bits of each lane and
+     * then puts back its top bit, so nothing carries into the next lane. Also right for a single
+     * element held in the low lane (the tail loops), since carries only go up.
+     */
     private static long lanes(int op, long x, long y, long high) {
         switch (op) {
             case SUM: return ((x & ~high) + (y & ~high)) ^ ((x ^ y) & high);
             case AND: return x & y;
             case OR: return x | y;
             default: return x ^ y;
-        }
-    }
-
-    private static byte element(int op, byte x, byte y) {
-        switch (op) {
-            case SUM: return (byte) (x + y);
-            case AND: return (byte) (x & y);
-            case OR: return (byte) (x | y);
-            default: return (byte) (x ^ y);
-        }
-    }
-
-    private static short element(int op, short x, short y) {
-        switch (op) {
-            case SUM: return (short) (x + y);
-            case AND: return (short) (x & y);
-            case OR: return (short) (x | y);
-            default: return (short) (x ^ y);
         }
     }
 
@@ -63,7 +49,7 @@ final class LaneKernels {
                 LONGS.set(io, b + i, lanes(op, (long) LONGS.get(in, a + i), (long) LONGS.get(io, b + i), H8));
             }
         }
-        for (; i < n; i++) io[b + i] = element(op, in[a + i], io[b + i]);
+        for (; i < n; i++) io[b + i] = (byte) lanes(op, in[a + i], io[b + i], H8);
     }
 
     static void shorts(int op, short[] in, int a, short[] io, int b, int n) {
@@ -73,6 +59,6 @@ final class LaneKernels {
                 Words.putShortsWord(io, b + i, lanes(op, Words.shortsWord(in, a + i), Words.shortsWord(io, b + i), H16));
             }
         }
-        for (; i < n; i++) io[b + i] = element(op, in[a + i], io[b + i]);
+        for (; i < n; i++) io[b + i] = (short) lanes(op, in[a + i], io[b + i], H16);
     }
 }

@@ -76,8 +76,7 @@ public final class ObjectCopier {
      * {@link #UNSUPPORTED} when the graph holds a class this copier does not handle.
      */
     public static Object copy(Object value) {
-        if (value == null) return null;
-        if (IMMUTABLE.contains(value.getClass())) return value;
+        if (value == null || immutable(value.getClass())) return value;
         try {
             return new ObjectCopier().copyOf(value, 0);
         } catch (Unsupported e) {
@@ -85,43 +84,55 @@ public final class ObjectCopier {
         }
     }
 
+    /** Whether instances of {@code c} are shared rather than copied (the commonest classes without a set lookup). */
+    private static boolean immutable(Class<?> c) {
+        return c == String.class || c == Integer.class || c == Double.class || c == Long.class || IMMUTABLE.contains(c);
+    }
+
     private Object copyOf(Object v, int depth) {
         if (v == null) return null;
         Class<?> c = v.getClass();
-        if (c == String.class || c == Integer.class || c == Double.class || c == Long.class) return v;
-        if (IMMUTABLE.contains(c)) return v;
+        if (immutable(c)) return v;
         Object seen = seen(v);
         if (seen != null) return seen;
         if (depth >= MAX_DEPTH) throw UNSUPPORTED_GRAPH;
         int d = depth + 1;
-        if (c == HashMap.class) return fillMap((Map<?, ?>) v, remember(v, new HashMap<>(capacity(((Map<?, ?>) v).size()))), d);
-        if (c == ArrayList.class) return fill((Collection<?>) v, remember(v, new ArrayList<>(((Collection<?>) v).size())), d);
-        if (c == LinkedHashMap.class) {
-            return fillMap((Map<?, ?>) v, remember(v, new LinkedHashMap<>(capacity(((Map<?, ?>) v).size()))), d);
-        }
-        if (c == HashSet.class) return fill((Collection<?>) v, remember(v, new HashSet<>(capacity(((Collection<?>) v).size()))), d);
-        if (c == LinkedHashSet.class) {
-            return fill((Collection<?>) v, remember(v, new LinkedHashSet<>(capacity(((Collection<?>) v).size()))), d);
-        }
-        if (c == LinkedList.class) return fill((Collection<?>) v, remember(v, new LinkedList<>()), d);
-        if (c == ArrayDeque.class) return fill((Collection<?>) v, remember(v, new ArrayDeque<>(((Collection<?>) v).size())), d);
-        if (c == TreeMap.class && ((TreeMap<?, ?>) v).comparator() == null) {
-            return fillMap((Map<?, ?>) v, remember(v, new TreeMap<>()), d);
-        }
-        if (c == TreeSet.class && ((TreeSet<?>) v).comparator() == null) {
-            return fill((Collection<?>) v, remember(v, new TreeSet<>()), d);
-        }
-        if (c == Object[].class) {
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> to = emptyMap(c, m);
+            if (to != null) return fillMap(m, remember(v, to), d);
+        } else if (v instanceof Collection<?> from) {
+            Collection<Object> to = emptyCollection(c, from);
+            if (to != null) return fill(from, remember(v, to), d);
+        } else if (c == Object[].class) {
             Object[] a = (Object[]) v;
             Object[] b = remember(v, new Object[a.length]);
             for (int i = 0; i < a.length; i++) b[i] = copyOf(a[i], d);
             return b;
-        }
-        if (c.isArray()) {
+        } else if (c.isArray()) {
             Class<?> e = c.getComponentType();
-            if (e.isPrimitive() || IMMUTABLE.contains(e)) return remember(v, cloneArray(v));
+            if (e.isPrimitive() || immutable(e)) return remember(v, cloneArray(v));
         }
         throw UNSUPPORTED_GRAPH;
+    }
+
+    /** An empty map of exactly {@code m}'s class, sized for it; null when the class is not copied here. */
+    private static Map<Object, Object> emptyMap(Class<?> c, Map<?, ?> m) {
+        if (c == HashMap.class) return new HashMap<>(capacity(m.size()));
+        if (c == LinkedHashMap.class) return new LinkedHashMap<>(capacity(m.size()));
+        if (c == TreeMap.class && ((TreeMap<?, ?>) m).comparator() == null) return new TreeMap<>();
+        return null;
+    }
+
+    /** An empty collection of exactly {@code from}'s class, sized for it; null when the class is not copied here. */
+    private static Collection<Object> emptyCollection(Class<?> c, Collection<?> from) {
+        int n = from.size();
+        if (c == ArrayList.class) return new ArrayList<>(n);
+        if (c == HashSet.class) return new HashSet<>(capacity(n));
+        if (c == LinkedHashSet.class) return new LinkedHashSet<>(capacity(n));
+        if (c == LinkedList.class) return new LinkedList<>();
+        if (c == ArrayDeque.class) return new ArrayDeque<>(n);
+        if (c == TreeSet.class && ((TreeSet<?>) from).comparator() == null) return new TreeSet<>();
+        return null;
     }
 
     private static Object cloneArray(Object a) {
@@ -136,14 +147,12 @@ public final class ObjectCopier {
         return ((Object[]) a).clone();   // an array of one of the immutable classes
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private <C extends Collection> C fill(Collection<?> from, C to, int depth) {
+    private Collection<Object> fill(Collection<?> from, Collection<Object> to, int depth) {
         for (Object e : from) to.add(copyOf(e, depth));
         return to;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private <M extends Map> M fillMap(Map<?, ?> from, M to, int depth) {
+    private Map<Object, Object> fillMap(Map<?, ?> from, Map<Object, Object> to, int depth) {
         for (Map.Entry<?, ?> e : from.entrySet()) to.put(copyOf(e.getKey(), depth), copyOf(e.getValue(), depth));
         return to;
     }
