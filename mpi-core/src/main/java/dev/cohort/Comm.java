@@ -324,13 +324,14 @@ public final class Comm extends CommCollectives {
     // ---------------------------------------------------------------- objects
 
     /**
-     * What an object message carries: where the ranks share the heap, a copy of the value when the
-     * copier handles its classes, else (and on every other transport) the value's encoding.
+     * What an object message carries: where the ranks share the heap, the copier's tape of the value
+     * (an Object[], rebuilt into a copy by the receiver) when the copier handles its classes, else (and
+     * on every other transport) the value's encoding (a byte[]).
      */
     private Object payload(Object value, String op) {
         if (session.copiesObjects) {
-            Object copy = ObjectCopier.copy(value);
-            if (copy != ObjectCopier.UNSUPPORTED) return new CopiedObject(copy);
+            Object[] tape = ObjectCopier.flatten(value);
+            if (tape != null) return tape;
         }
         return encode(value, op);
     }
@@ -338,6 +339,17 @@ public final class Comm extends CommCollectives {
     /** An object message's count: bytes of its encoding, 0 for a copy. */
     private static int payloadCount(Object payload) {
         return payload instanceof byte[] b ? b.length : 0;
+    }
+
+    /** The object an object message's payload stands for, decoded or rebuilt on the receiving thread. */
+    Object objectOf(Object payload) {
+        if (payload == null) return null;   // a cancelled receive, or PROC_NULL
+        if (payload instanceof Object[] tape) return ObjectCopier.rebuild(tape);
+        byte[] b = (byte[]) payload;
+        ObjectCodec c = codec();
+        synchronized (c) {
+            return c.decode(b, 0, b.length);
+        }
     }
 
     private byte[] encode(Object value, String op) {
@@ -383,9 +395,13 @@ public final class Comm extends CommCollectives {
     }
 
     /** Receives an object sent with one of the *Object sends. */
+    @SuppressWarnings("unchecked")
     public <T> T recvObject(int source, int tag) {
-        ObjectRequest<T> r = irecvObject(source, tag);
-        return r.get();
+        checkLive("recvObject");
+        checkRecvTag(tag, "recvObject");
+        int ws = source(source, "recvObject");
+        if (ws == PROC_NULL) return null;
+        return (T) objectOf(transport.recvObject(this, ws, tag, context).resultPayload);
     }
 
     /** Starts receiving an object; {@link ObjectRequest#get()} waits for and decodes it. */

@@ -5,8 +5,8 @@ import dev.cohort.spi.ProgressEngine;
 /**
  * A pending object receive ({@link Comm#irecvObject}). It is a {@link Request}, so it mixes with
  * buffer requests in waitAll / waitAny; once complete, {@link #value()} decodes the object (once, on
- * the calling thread, with the receiving rank's class loader), or returns the copy the sender made
- * where ranks share the heap.
+ * the calling thread, with the receiving rank's class loader), or, where ranks share the heap, rebuilds
+ * the copy from the sender's tape.
  *
  * @param <T> the expected type of the object
  */
@@ -39,17 +39,7 @@ public final class ObjectRequest<T> extends Request {
 
     private Object decode() {
         if (!decoded) {
-            Object p = inner.resultPayload;
-            if (p == null) {
-                value = null;
-            } else if (p instanceof CopiedObject c) {
-                value = c.value();
-            } else {
-                dev.cohort.codec.ObjectCodec c = comm.codec();
-                synchronized (c) {
-                    value = c.decode((byte[]) p, 0, ((byte[]) p).length);
-                }
-            }
+            value = comm.objectOf(inner.resultPayload);
             decoded = true;
         }
         return value;

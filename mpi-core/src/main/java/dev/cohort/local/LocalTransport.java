@@ -160,6 +160,16 @@ final class LocalTransport implements Transport, ProgressEngine {
         return finishBlocking(op, mine, false);
     }
 
+    @Override
+    public Request recvObject(Comm comm, int source, int tag, int context) {
+        boolean mine = Thread.currentThread() == rankThread;
+        LocalOp op = mine && blockingRecv != null ? blockingRecv : new LocalOp(this, false);
+        op.arm(comm, "recvObject", false, false, null, ElementType.OBJECT, 0, 0, source, tag, context);
+        startRecv(op);
+        finishBlocking(op, mine, false);
+        return op;
+    }
+
     /** Waits for a blocking receive; keeps its op for reuse only if it ended cleanly (not left in a queue). */
     private Status finishBlocking(LocalOp op, boolean mine, boolean send) {
         try {

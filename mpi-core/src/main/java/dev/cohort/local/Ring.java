@@ -96,7 +96,7 @@ final class Ring {
         if (inline) {
             Words.copyIn(buf, offset, type, count, st, b + HEADER);
         } else if (type == ElementType.OBJECT) {
-            Object e = buf;   // an encoding, or a copy of the object (count 0)
+            Object e = buf;   // an encoding, or the copier's tape of the object (count 0)
             if (e instanceof byte[] enc && (offset != 0 || enc.length != count)) e = java.util.Arrays.copyOfRange(enc, offset, offset + count);
             spill[i] = e;
             spillType[i] = null;
@@ -148,7 +148,7 @@ final class Ring {
         return (store[base(slot) + 2] & (1L << 23)) != 0;
     }
 
-    /** An object message's payload (its encoding or copy), handed over to the caller (the slot forgets it on release). */
+    /** An object message's payload (its encoding or the copier's tape), handed over to the caller (the slot forgets it on release). */
     Object encoding(int slot) {
         return spill[slot];
     }

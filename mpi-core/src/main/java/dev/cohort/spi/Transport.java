@@ -72,6 +72,17 @@ public interface Transport extends AutoCloseable {
         return irecv(comm, buf, type, offset, count, source, tag, context).await();
     }
 
+    /**
+     * Blocking receive of an object message: returns the completed request, whose status and payload
+     * may be read until the calling thread's next call on this transport. Transports override it to
+     * reuse one request instead of allocating.
+     */
+    default Request recvObject(Comm comm, int source, int tag, int context) {
+        Request r = irecv(comm, null, ElementType.OBJECT, 0, 0, source, tag, context);
+        r.await();
+        return r;
+    }
+
     /** The envelope of the first message that a receive with these arguments would match, or null. */
     Status iprobe(Comm comm, int source, int tag, int context);
 

@@ -87,6 +87,33 @@ class ObjectCopierTest {
         assertThat(c.get("text")).isEqualTo("hello");
     }
 
+    /** The transport flattens on the sender and rebuilds on the receiver later: changes in between are not seen. */
+    @Test
+    void aTapeHoldsTheGraphAsItWasWhenFlattened() {
+        ArrayList<Object> inner = new ArrayList<>(Arrays.asList(1, 2, 3));
+        double[] numbers = {1.5, 2.5};
+        LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+        m.put("list", inner);
+        m.put("numbers", numbers);
+        m.put("again", numbers);
+        m.put("set", new TreeSet<>(List.of("b", "a")));
+        Object[] tape = ObjectCopier.flatten(m);
+        assertThat(tape).isNotNull();
+        inner.set(0, 99);
+        numbers[1] = -1;
+        m.put("late", true);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> c = (Map<String, Object>) ObjectCopier.rebuild(tape);
+        assertThat(c).isInstanceOf(LinkedHashMap.class);
+        assertThat(c.keySet()).containsExactly("list", "numbers", "again", "set");
+        assertThat(c.get("list")).isEqualTo(List.of(1, 2, 3));
+        assertThat((double[]) c.get("numbers")).containsExactly(1.5, 2.5).isNotSameAs(numbers);
+        assertThat(c.get("again")).as("one array referenced twice stays one array").isSameAs(c.get("numbers"));
+        assertThat(c.get("set")).isInstanceOf(TreeSet.class).isEqualTo(new TreeSet<>(List.of("a", "b")));
+        assertThat(ObjectCopier.rebuild(tape)).as("a tape rebuilds more than once").isEqualTo(c).isNotSameAs(c);
+        assertThat(ObjectCopier.flatten(new ArrayList<>(List.of(new Point(1, 2))))).as("refused: encoded instead").isNull();
+    }
+
     @Test
     void sharedReferencesAndCyclesSurvive() {
         ArrayList<Object> shared = new ArrayList<>(List.of("s"));
