@@ -19,8 +19,12 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Slots live in one {@code long[]}, {@value #STRIDE} longs apart: the sequence number, the envelope
  * and, for heap arrays of up to {@value #INLINE_BYTES} bytes, the data itself, so that a small message
- * costs the slot's cache lines moving from one core to the other and nothing else. Larger messages (up
- * to {@link #MAX_BYTES}), ByteBuffers and object messages' encodings go in the slot's spill array.
+ * costs the slot's cache lines moving from one core to the other and nothing else. Each slot also owns
+ * {@value #REFS} consecutive references of one {@code Object[]}: an object message's copier tape of up
+ * to {@value #INLINE_REFS} entries is copied there (the receiver copies it out into its own array), so
+ * that a small object crosses in the slot's lines rather than through a chain of slot, reference and
+ * tape. Larger messages (up to {@link #MAX_BYTES}), ByteBuffers, encodings and longer tapes go in the
+ * slot's first reference (its spill).
  */
 final class Ring {
     static final int SLOTS = Integer.getInteger("cohort.local.ringSlots", 32);
@@ -29,6 +33,10 @@ final class Ring {
     static final int STRIDE = 16;
     private static final int HEADER = 3;
     static final int INLINE_BYTES = (STRIDE - HEADER) * 8;
+    /** References per slot: 32, so that a slot's first 16 never share a cache line with another slot's. */
+    static final int REFS = 32;
+    /** Longest copier tape that travels inside the slot. */
+    static final int INLINE_REFS = 16;
     private static final ElementType[] TYPES = ElementType.values();
 
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
@@ -56,10 +64,13 @@ final class Ring {
 
     final int source;
     private final int mask = SLOTS - 1;
-    /** Per slot: sequence; count << 32 | tag; context << 32 | type << 24 | inline << 23; then inline data. */
+    /** Per slot: sequence; count << 32 | tag; context << 32 | type << 24 | inline << 23 | inline tape length; then inline data. */
     private final long[] store = new long[SLOTS * STRIDE + 2 * STRIDE];
-    /** Per slot: a reusable array for spilled data, or an object message's encoding. */
-    private final Object[] spill = new Object[SLOTS];
+    /**
+     * Per slot, {@value #REFS} references from {@code refs(slot)}: a reusable array for spilled data, an
+     * object message's encoding or long tape, or a short tape's entries.
+     */
+    private final Object[] spill = new Object[(SLOTS + 1) * REFS];
     private final ElementType[] spillType = new ElementType[SLOTS];
     /** Next position to fill; touched only by the producer (plain accesses). */
     private final Cursor tail = new Cursor();
@@ -78,6 +89,11 @@ final class Ring {
         return (slot + 1) * STRIDE;
     }
 
+    /** Index of a slot's first reference in {@link #spill}, also one stride in. */
+    private static int refs(int slot) {
+        return (slot + 1) * REFS;
+    }
+
     /**
      * Producer: copies a buffer message (or hands over an object message's encoding) into the next
      * slot; false when the ring is full. Publishing is a volatile write, so a later read of the
@@ -93,24 +109,31 @@ final class Ring {
         int b = base(i);
         long[] st = store;
         boolean inline = Words.fits(buf, type, count, INLINE_BYTES);
+        int tapeLength = 0;   // entries of a tape copied into the slot
         if (inline) {
             Words.copyIn(buf, offset, type, count, st, b + HEADER);
         } else if (type == ElementType.OBJECT) {
             Object e = buf;   // an encoding, or the copier's tape of the object (count 0)
             if (e instanceof byte[] enc && (offset != 0 || enc.length != count)) e = java.util.Arrays.copyOfRange(enc, offset, offset + count);
-            spill[i] = e;
+            if (e instanceof Object[] tape && tape.length <= INLINE_REFS) {
+                tapeLength = tape.length;
+                inline = true;
+                System.arraycopy(tape, 0, spill, refs(i), tapeLength);
+            } else {
+                spill[refs(i)] = e;
+            }
             spillType[i] = null;
         } else {
-            Object a = spill[i];
+            Object a = spill[refs(i)];
             if (spillType[i] != type || java.lang.reflect.Array.getLength(a) < count) {
                 a = type.newArray(Math.max(count, 16));
-                spill[i] = a;
+                spill[refs(i)] = a;
                 spillType[i] = type;
             }
             Copier.copy(buf, offset, a, 0, count);
         }
         st[b + 1] = ((long) tag & 0xffffffffL) | ((long) count << 32);
-        st[b + 2] = ((long) context << 32) | ((long) type.ordinal() << 24) | (inline ? 1L << 23 : 0);
+        st[b + 2] = ((long) context << 32) | ((long) type.ordinal() << 24) | (inline ? 1L << 23 : 0) | tapeLength;
         SEQ.setVolatile(st, b, p + 1);
         CURSOR.set(tail, p + 1);
         return true;
@@ -148,9 +171,18 @@ final class Ring {
         return (store[base(slot) + 2] & (1L << 23)) != 0;
     }
 
-    /** An object message's payload (its encoding or the copier's tape), handed over to the caller (the slot forgets it on release). */
+    /**
+     * An object message's payload (its encoding or the copier's tape), handed over to the caller (the
+     * slot forgets it on release); a tape that travelled inside the slot is copied out.
+     */
     Object encoding(int slot) {
-        return spill[slot];
+        int r = refs(slot);
+        if (!inline(slot)) return spill[r];
+        return java.util.Arrays.copyOfRange(spill, r, r + tapeLength(slot));
+    }
+
+    private int tapeLength(int slot) {
+        return (int) store[base(slot) + 2] & 0xff;
     }
 
     /** Copies a buffer message's data to {@code dst} (an array or ByteBuffer of its type) at {@code dstOff}. */
@@ -158,7 +190,7 @@ final class Ring {
         ElementType t = type(slot);
         int n = count(slot);
         if (!inline(slot)) {
-            Copier.copy(spill[slot], 0, dst, dstOff, n);
+            Copier.copy(spill[refs(slot)], 0, dst, dstOff, n);
             return;
         }
         Words.copyOut(store, base(slot) + HEADER, dst, dstOff, t, n);
@@ -167,7 +199,10 @@ final class Ring {
     /** Consumer: releases the head slot (already copied out) for the producer's next lap. */
     void release(int slot) {
         long h = head.value;
-        if (type(slot) == ElementType.OBJECT) spill[slot] = null;   // the encoding now belongs to the receiver
+        if (type(slot) == ElementType.OBJECT) {   // the payload now belongs to the receiver
+            int r = refs(slot);
+            java.util.Arrays.fill(spill, r, r + Math.max(1, tapeLength(slot)), null);
+        }
         CURSOR.setRelease(head, h + 1);
     }
 }

@@ -288,6 +288,82 @@ class RingPathTest {
         });
     }
 
+    /**
+     * Short copier tapes travel inside the slot, long ones and encodings by reference, buffers in the
+     * slot's spill array; one slot carries each kind in turn over several laps, and every message
+     * arrives whole and in order whether its receive was posted before or after it came.
+     */
+    @Test
+    void shortAndLongTapesEncodingsAndSpilledBuffersShareTheSlotsInOrder() {
+        int rounds = 4 * Ring.SLOTS + 3;   // not a multiple of the kinds: every slot sees every kind
+        RankHarness.run(2, LIMIT, world -> {
+            if (world.rank() == 0) {
+                for (int batch = 0; batch < 2; batch++) {
+                    for (int i = 0; i < rounds; i++) {
+                        if (i % 5 == 4) world.send(filled(1000, i), 1, 7);
+                        else world.sendObject(mixed(i), 1, 7);
+                    }
+                    handshake(world);
+                }
+            } else {
+                for (int batch = 0; batch < 2; batch++) {
+                    List<Request> rs = new ArrayList<>();
+                    List<Object> into = new ArrayList<>();
+                    if (batch == 1) {   // posted ahead of the messages
+                        for (int i = 0; i < rounds; i++) {
+                            if (i % 5 == 4) {
+                                byte[] b = new byte[1000];
+                                into.add(b);
+                                rs.add(world.irecv(b, 0, 7));
+                            } else {
+                                into.add(null);
+                                rs.add(world.irecvObject(0, 7));
+                            }
+                        }
+                    } else {
+                        Thread.sleep(100);   // messages wait in the ring and the mailbox
+                    }
+                    for (int i = 0; i < rounds; i++) {
+                        if (i % 5 == 4) {
+                            byte[] b = batch == 1 ? (byte[]) into.get(i) : new byte[1000];
+                            if (batch == 1) rs.get(i).await();
+                            else world.recv(b, 0, 7);
+                            assertThat(b).as("buffer %d", i).isEqualTo(filled(1000, i));
+                        } else {
+                            Object got = batch == 1 ? ((dev.cohort.ObjectRequest<?>) rs.get(i)).get() : world.recvObject(0, 7);
+                            assertThat(got).as("object %d", i).isEqualTo(mixed(i));
+                        }
+                    }
+                    handshake(world);
+                }
+            }
+        });
+    }
+
+    /** Message i: a short tape, a long tape, a bulk list of values, or an encoded (immutable) list. */
+    private static Object mixed(int i) {
+        switch (i % 5) {
+            case 0: {
+                java.util.HashMap<String, Object> m = new java.util.HashMap<>();
+                m.put("i", i);
+                m.put("l", new ArrayList<>(List.of(i, i + 1)));
+                return m;
+            }
+            case 1: {
+                ArrayList<Object> l = new ArrayList<>();
+                for (int k = 0; k < 12; k++) l.add(new ArrayList<>(List.of(i, k)));
+                return l;
+            }
+            case 2: {
+                ArrayList<Object> l = new ArrayList<>();
+                for (int k = 0; k < 40; k++) l.add("v" + (i + k));
+                return l;
+            }
+            default:
+                return List.of(i, "encoded");
+        }
+    }
+
     /** Ranks 0 and 1 meet (mpi-core has no collectives module to barrier with). */
     private static void handshake(Comm world) {
         int peer = 1 - world.rank();
