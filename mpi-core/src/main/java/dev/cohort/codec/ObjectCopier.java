@@ -284,6 +284,9 @@ public final class ObjectCopier {
      * is new; immutable values are the sender's own instances.
      */
     public static Object rebuild(Object[] tape) {
+        if (tape.length < 2 || !(tape[0] instanceof Integer)) {
+            throw new IllegalArgumentException("not a tape from ObjectCopier.flatten: " + tape.length + " entries");
+        }
         int containers = (Integer) tape[0];
         return new Reader(tape, containers > 0 ? new Object[containers] : null).read();
     }
@@ -321,7 +324,7 @@ public final class ObjectCopier {
                 case OBJECT_ARRAY: {
                     if (tape[at] instanceof Object[] values) {
                         at++;
-                        return made(values);   // the sender's clone: the copy itself
+                        return made(values.clone());   // not the tape's own array: a tape may be rebuilt again
                     }
                     Object[] a = made(new Object[size()]);
                     for (int i = 0; i < a.length; i++) a[i] = read();

@@ -111,6 +111,13 @@ class ObjectCopierTest {
         assertThat(c.get("again")).as("one array referenced twice stays one array").isSameAs(c.get("numbers"));
         assertThat(c.get("set")).isInstanceOf(TreeSet.class).isEqualTo(new TreeSet<>(List.of("a", "b")));
         assertThat(ObjectCopier.rebuild(tape)).as("a tape rebuilds more than once").isEqualTo(c).isNotSameAs(c);
+        Object[] values = new Object[40];
+        Arrays.fill(values, "v");
+        Object[] bulk = ObjectCopier.flatten(values);
+        values[0] = "changed";
+        Object[] first = (Object[]) ObjectCopier.rebuild(bulk), second = (Object[]) ObjectCopier.rebuild(bulk);
+        assertThat(first).containsOnly("v").hasSize(40).isNotSameAs(second).isNotSameAs(values);
+        assertThat(second).isEqualTo(first);
         assertThat(ObjectCopier.flatten(new ArrayList<>(List.of(new Point(1, 2))))).as("refused: encoded instead").isNull();
     }
 
