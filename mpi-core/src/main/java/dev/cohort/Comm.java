@@ -346,10 +346,7 @@ public final class Comm extends CommCollectives {
         if (payload == null) return null;   // a cancelled receive, or PROC_NULL
         if (payload instanceof Object[] tape) return ObjectCopier.rebuild(tape);
         byte[] b = (byte[]) payload;
-        ObjectCodec c = codec();
-        synchronized (c) {
-            return c.decode(b, 0, b.length);
-        }
+        return decode(b, 0, b.length);
     }
 
     private byte[] encode(Object value, String op) {

@@ -42,7 +42,7 @@ public abstract class Request {
     protected ElementType resultType;
     protected boolean resultCancelled;
     protected CohortException resultError;
-    /** For object receives: the received encoding (a byte[] of exactly resultCount bytes), or the sender's copy. */
+    /** For object receives: the received encoding (a byte[] of exactly resultCount bytes), or the copier's tape. */
     protected Object resultPayload;
 
     private volatile CompletableFuture<Status> future;

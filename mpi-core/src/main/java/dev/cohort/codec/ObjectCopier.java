@@ -177,19 +177,10 @@ public final class ObjectCopier {
         add(MARKERS[kind]);
         if (kind == CLONED_ARRAY) {
             add(cloneArray(v));
-        } else if (kind == OBJECT_ARRAY) {
-            Object[] a = (Object[]) v;
-            if (a.length >= BULK && allValues(a = a.clone())) {
-                add(a);
-                return;
-            }
-            add(a.length);
-            reserve(a.length);
-            for (Object e : a) write(e, d);
-        } else if (kind == ARRAY_LIST && ((ArrayList<?>) v).size() >= BULK) {
-            Object[] a = ((ArrayList<?>) v).toArray();
-            if (allValues(a)) {
-                add(a);
+        } else if (kind == OBJECT_ARRAY || kind == ARRAY_LIST && ((ArrayList<?>) v).size() >= BULK) {
+            Object[] a = kind == OBJECT_ARRAY ? (Object[]) v : ((ArrayList<?>) v).toArray();
+            if (a.length >= BULK && allValues(a)) {
+                add(a == v ? a.clone() : a);   // a snapshot the sender may not change
                 return;
             }
             add(a.length);
@@ -316,29 +307,19 @@ public final class ObjectCopier {
         Object read() {
             Object e = tape[at++];
             if (!(e instanceof Marker m)) return e;
+            if ((m.kind == OBJECT_ARRAY || m.kind == ARRAY_LIST) && tape[at] instanceof Object[] values) {
+                at++;   // a bulk array of values in place of the size: not the tape's own (it may be rebuilt again)
+                return made(m.kind == OBJECT_ARRAY ? values.clone() : new ArrayList<>(Arrays.asList(values)));
+            }
             switch (m.kind) {
                 case BACK_REFERENCE:
                     return made[size()];
                 case CLONED_ARRAY:
                     return made(tape[at++]);
                 case OBJECT_ARRAY: {
-                    if (tape[at] instanceof Object[] values) {
-                        at++;
-                        return made(values.clone());   // not the tape's own array: a tape may be rebuilt again
-                    }
                     Object[] a = made(new Object[size()]);
                     for (int i = 0; i < a.length; i++) a[i] = read();
                     return a;
-                }
-                case ARRAY_LIST: {
-                    if (tape[at] instanceof Object[] values) {
-                        at++;
-                        return made(new ArrayList<>(Arrays.asList(values)));
-                    }
-                    int n = size();
-                    ArrayList<Object> to = made(new ArrayList<>(n));
-                    for (int i = 0; i < n; i++) to.add(read());
-                    return to;
                 }
                 case HASH_MAP:
                 case LINKED_HASH_MAP:
@@ -365,6 +346,8 @@ public final class ObjectCopier {
     /** An empty collection of a tape's collection kind, sized for {@code n} elements. */
     private static Collection<Object> emptyCollection(int kind, int n) {
         switch (kind) {
+            case ARRAY_LIST:
+                return new ArrayList<>(n);
             case HASH_SET:
                 return new HashSet<>(capacity(n));
             case LINKED_HASH_SET:

@@ -153,31 +153,34 @@ final class LocalTransport implements Transport, ProgressEngine {
     @Override
     public Status recv(Comm comm, Object buf, ElementType type, int offset, int count, int source, int tag,
                        int context) {
-        boolean mine = Thread.currentThread() == rankThread;
-        LocalOp op = mine && blockingRecv != null ? blockingRecv : new LocalOp(this, false);
-        op.arm(comm, "recv", false, false, buf, type, offset, count, source, tag, context);
-        startRecv(op);
-        return finishBlocking(op, mine, false);
+        return finishBlocking(startBlockingRecv(comm, "recv", buf, type, offset, count, source, tag, context));
     }
 
     @Override
     public Request recvObject(Comm comm, int source, int tag, int context) {
-        boolean mine = Thread.currentThread() == rankThread;
-        LocalOp op = mine && blockingRecv != null ? blockingRecv : new LocalOp(this, false);
-        op.arm(comm, "recvObject", false, false, null, ElementType.OBJECT, 0, 0, source, tag, context);
+        LocalOp op = startBlockingRecv(comm, "recvObject", null, ElementType.OBJECT, 0, 0, source, tag, context);
+        finishBlocking(op);
+        return op;
+    }
+
+    /** Starts a blocking receive on the rank's reusable op (a new one off the rank's thread). */
+    private LocalOp startBlockingRecv(Comm comm, String name, Object buf, ElementType type, int offset, int count,
+                                     int source, int tag, int context) {
+        LocalOp op = Thread.currentThread() == rankThread && blockingRecv != null ? blockingRecv : new LocalOp(this, false);
+        op.arm(comm, name, false, false, buf, type, offset, count, source, tag, context);
         startRecv(op);
-        finishBlocking(op, mine, false);
         return op;
     }
 
     /** Waits for a blocking receive; keeps its op for reuse only if it ended cleanly (not left in a queue). */
-    private Status finishBlocking(LocalOp op, boolean mine, boolean send) {
+    private Status finishBlocking(LocalOp op) {
+        boolean mine = Thread.currentThread() == rankThread;
         try {
             Status s = op.await();
             if (mine) blockingRecv = op;
             return s;
         } catch (CohortException e) {
-            abandon(op, mine, send);
+            abandon(op, mine, false);
             throw e;
         }
     }
@@ -432,7 +435,7 @@ final class LocalTransport implements Transport, ProgressEngine {
     private static void deliver(Object data, int dataOffset, int count, ElementType type, int source, int tag,
                                 LocalOp recv) {
         if (type == ElementType.OBJECT) {
-            Object payload = data;   // an encoding, or a copy of the object (count 0)
+            Object payload = data;   // an encoding, or the copier's tape of the object (count 0)
             if (payload instanceof byte[] b && (dataOffset != 0 || b.length != count)) {
                 payload = java.util.Arrays.copyOfRange(b, dataOffset, dataOffset + count);
             }

@@ -19,7 +19,8 @@ import dev.cohort.Status;
  * <p>Element type OBJECT carries an object's encoding: a send hands the byte[] over to the transport
  * (the sender never touches it again), and a receive with a null buffer makes the request's payload
  * the received byte[]. On a transport that {@link #sharesHeap() shares the heap}, the payload of an
- * object message may instead be any other object (core's copy of the message), handed over the same way.
+ * object message may instead be an Object[] (core's tape of the message, see
+ * {@link dev.cohort.codec.ObjectCopier}), handed over the same way.
  */
 public interface Transport extends AutoCloseable {
     /** World rank of this process or thread. */
@@ -39,7 +40,7 @@ public interface Transport extends AutoCloseable {
 
     /**
      * True when every rank of this transport lives in this JVM, so that an object message may carry
-     * object references (a copy made for the receiver) instead of an encoding.
+     * object references (the copier's tape, rebuilt by the receiver) instead of an encoding.
      */
     default boolean sharesHeap() {
         return false;
