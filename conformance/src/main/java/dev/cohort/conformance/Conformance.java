@@ -89,6 +89,7 @@ public final class Conformance {
     public static List<ConformanceCase> errors() {
         return List.of(
                 err("truncateDoesNotConsume", ErrorCases::truncateDoesNotConsume),
+                err("lateMismatchDoesNotConsume", ErrorCases::lateMismatchDoesNotConsume),
                 err("typeMismatchDoesNotConsume", ErrorCases::typeMismatchDoesNotConsume),
                 err("rankErrors", ErrorCases::rankErrors),
                 err("tagErrors", ErrorCases::tagErrors),

@@ -89,6 +89,44 @@ public final class ErrorCases {
     }
 
     /**
+     * The same rules when the blocking receive is already waiting as the message arrives (it is sent
+     * from a helper thread a moment later): TRUNCATE for a short message and for a long one
+     * (64 KiB) that do not fit, TYPE for one of another element type. Each message stays, and a
+     * receive that fits gets it with its data.
+     */
+    public static void lateMismatchDoesNotConsume(Comm w) throws Exception {
+        int next = next(w), prev = prev(w), me = w.rank();
+        int[] ten = new int[10];
+        Buffers.fill(ten, 0, 10, me);
+        Peers.Helper h = Peers.later(w, "late-short", 30, () -> w.send(ten, next, 330));
+        int[] small = new int[5];
+        Buffers.clear(small);
+        CohortException e = Expect.error(w, ErrorClass.TRUNCATE, "recv", () -> w.recv(small, prev, 330));
+        assertThat(e.getMessage()).as("TRUNCATE message names the sizes").contains("10").contains("5");
+        assertThat(small).as("a receive that failed wrote nothing").isEqualTo(Buffers.expected(ElementType.INT, 5, 0, 0, prev));
+        int[] fits = new int[10];
+        Expect.status(w.recv(fits, prev, 330), prev, 330, 10, ElementType.INT);
+        assertThat(fits).isEqualTo(Buffers.expected(ElementType.INT, 10, 0, 10, prev));
+        h.join("send of 10 ints");
+
+        long[] big = new long[8192];
+        Buffers.fill(big, 0, big.length, me);
+        h = Peers.later(w, "late-long", 30, () -> w.send(big, next, 331));
+        Expect.error(w, ErrorClass.TRUNCATE, "recv", () -> w.recv(new long[4], prev, 331));
+        long[] bigIn = new long[big.length];
+        Expect.status(w.recv(bigIn, prev, 331), prev, 331, big.length, ElementType.LONG);
+        assertThat(bigIn).isEqualTo(Buffers.expected(ElementType.LONG, big.length, 0, big.length, prev));
+        h.join("send of 8192 longs");
+
+        h = Peers.later(w, "late-type", 30, () -> w.send(new int[]{me, 1, 2, 3}, next, 332));
+        Expect.error(w, ErrorClass.TYPE, "recv", () -> w.recv(new double[4], prev, 332));
+        int[] in = new int[4];
+        Expect.status(w.recv(in, prev, 332), prev, 332, 4, ElementType.INT);
+        assertThat(in).containsExactly(prev, 1, 2, 3);
+        h.join("send of 4 ints");
+    }
+
+    /**
      * TYPE when the receive's element type differs from the message's: an int message into double[]
      * or long[] or recvObject, an object message into int[]; the message stays for a receive of
      * the right type.

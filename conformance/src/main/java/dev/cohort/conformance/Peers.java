@@ -4,6 +4,7 @@ import dev.cohort.Comm;
 import dev.cohort.Request;
 import dev.cohort.Status;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -83,6 +84,56 @@ final class Peers {
         r.await();
         if (in[0] != prev(w)) {
             throw new AssertionError("handshake on tag " + tag + ": expected the token of rank " + prev(w) + ", got " + in[0]);
+        }
+    }
+
+    /** Something a helper thread runs; it may throw. */
+    interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * Starts a daemon thread of this rank that sleeps {@code delayMillis}, then runs {@code action};
+     * {@link #join} waits for it and rethrows what it threw. For messages that must arrive while
+     * this rank's own thread already waits in a blocking receive. Keep the delay short: the local
+     * transport's deadlock watchdog watches rank threads only and speaks up after a second.
+     */
+    static Helper later(Comm w, String name, long delayMillis, Action action) {
+        Helper h = new Helper(() -> {
+            Thread.sleep(delayMillis);
+            action.run();
+        }, "conformance-" + name + "-rank-" + w.rank());
+        h.setDaemon(true);
+        h.start();
+        return h;
+    }
+
+    static final class Helper extends Thread {
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Helper(Action action, String name) {
+            super(name);
+            this.action = action;
+        }
+
+        private final Action action;
+
+        @Override
+        public void run() {
+            try {
+                action.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }
+
+        /** Waits (at most {@link Expect#PATIENCE}) for the helper; fails with what it threw or when it still runs. */
+        void join(String what) throws Exception {
+            join(Expect.PATIENCE.toMillis());
+            Throwable e = failure.get();
+            if (e instanceof Exception x) throw x;
+            if (e instanceof Error x) throw x;
+            if (isAlive()) throw new AssertionError(what + ": the helper thread " + getName() + " is still running");
         }
     }
 }

@@ -16,9 +16,9 @@ import java.lang.invoke.MethodType;
  *
  * <p>Functions that take user buffers and return without waiting on a peer beyond the transfer itself
  * (MPI_Send, MPI_Mrecv, the blocking collectives) are bound as critical downcalls with heap access,
- * so Java arrays are passed as they are (no copy). Calls that return at once (MPI_Improbe, MPI_Test,
- * MPI_Isend) are critical without heap access, which saves the thread-state transition on the polling
- * path. The others are ordinary downcalls on native memory.
+ * so Java arrays are passed as they are (no copy). Calls that return at once (MPI_Improbe, MPI_Iprobe,
+ * MPI_Test, MPI_Isend, MPI_Irecv) are critical without heap access, which saves the thread-state
+ * transition on the polling path. The others are ordinary downcalls on native memory.
  */
 final class Mpi {
     static final MpiLibrary LIB = MpiLibrary.get();
@@ -51,6 +51,11 @@ final class Mpi {
     static final MethodHandle TEST = bindQuick("MPI_Test", "AAA");
     static final MethodHandle REQUEST_FREE = bind("MPI_Request_free", "A", false);
     static final MethodHandle IMPROBE = bindQuick("MPI_Improbe", "IIHAAA");
+    static final MethodHandle IPROBE = bindQuick("MPI_Iprobe", "IIHAA");
+    static final MethodHandle IRECV = bindQuick("MPI_Irecv", "AIHIIHA");
+    static final MethodHandle CANCEL = bind("MPI_Cancel", "A", false);
+    static final MethodHandle WAIT = bind("MPI_Wait", "AA", false);
+    static final MethodHandle TEST_CANCELLED = bind("MPI_Test_cancelled", "AA", false);
     static final MethodHandle MRECV = bind("MPI_Mrecv", "AIHAA", true);
 
     // collectives (critical: heap arrays in, no copy)
