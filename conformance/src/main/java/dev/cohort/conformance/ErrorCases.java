@@ -107,7 +107,7 @@ public final class ErrorCases {
         int[] fits = new int[10];
         Expect.status(w.recv(fits, prev, 330), prev, 330, 10, ElementType.INT);
         assertThat(fits).isEqualTo(Buffers.expected(ElementType.INT, 10, 0, 10, prev));
-        h.join("send of 10 ints");
+        h.finish("send of 10 ints");
 
         long[] big = new long[8192];
         Buffers.fill(big, 0, big.length, me);
@@ -116,14 +116,14 @@ public final class ErrorCases {
         long[] bigIn = new long[big.length];
         Expect.status(w.recv(bigIn, prev, 331), prev, 331, big.length, ElementType.LONG);
         assertThat(bigIn).isEqualTo(Buffers.expected(ElementType.LONG, big.length, 0, big.length, prev));
-        h.join("send of 8192 longs");
+        h.finish("send of 8192 longs");
 
         h = Peers.later(w, "late-type", 30, () -> w.send(new int[]{me, 1, 2, 3}, next, 332));
         Expect.error(w, ErrorClass.TYPE, "recv", () -> w.recv(new double[4], prev, 332));
         int[] in = new int[4];
         Expect.status(w.recv(in, prev, 332), prev, 332, 4, ElementType.INT);
         assertThat(in).containsExactly(prev, 1, 2, 3);
-        h.join("send of 4 ints");
+        h.finish("send of 4 ints");
     }
 
     /**

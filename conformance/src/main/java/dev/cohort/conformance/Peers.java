@@ -94,7 +94,7 @@ final class Peers {
 
     /**
      * Starts a daemon thread of this rank that sleeps {@code delayMillis}, then runs {@code action};
-     * {@link #join} waits for it and rethrows what it threw. For messages that must arrive while
+     * {@link Helper#finish} waits for it and rethrows what it threw. For messages that must arrive while
      * this rank's own thread already waits in a blocking receive. Keep the delay short: the local
      * transport's deadlock watchdog watches rank threads only and speaks up after a second.
      */
@@ -109,14 +109,13 @@ final class Peers {
     }
 
     static final class Helper extends Thread {
+        private final Action action;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
         Helper(Action action, String name) {
             super(name);
             this.action = action;
         }
-
-        private final Action action;
 
         @Override
         public void run() {
@@ -128,7 +127,7 @@ final class Peers {
         }
 
         /** Waits (at most {@link Expect#PATIENCE}) for the helper; fails with what it threw or when it still runs. */
-        void join(String what) throws Exception {
+        void finish(String what) throws Exception {
             join(Expect.PATIENCE.toMillis());
             Throwable e = failure.get();
             if (e instanceof Exception x) throw x;

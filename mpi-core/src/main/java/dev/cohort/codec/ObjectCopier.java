@@ -132,8 +132,7 @@ public final class ObjectCopier {
         } catch (Unsupported e) {
             return null;
         }
-        if (w.backReferences) w.tape[0] = w.count;
-        else w.tape[0] = 0;
+        w.tape[0] = w.backReferences ? w.count : 0;
         return w.tape;
     }
 

@@ -133,11 +133,26 @@ final class FfmTransport implements Transport, ProgressEngine {
         long message;
         /** The received data (a pooled block), or null when it is still in MPI under {@link #message}. */
         MemorySegment data;
+
+        /** The envelope an MPI_Status of the context reports (source as a world rank). */
+        static Msg of(Ctx c, MemorySegment status) {
+            Msg m = new Msg();
+            m.source = c.toWorld(status.get(ValueLayout.JAVA_INT, Mpi.STATUS_SOURCE));
+            int mpiTag = status.get(ValueLayout.JAVA_INT, Mpi.STATUS_TAG);
+            m.tag = tagOf(mpiTag);
+            m.type = typeOf(mpiTag);
+            m.bytes = Mpi.ABI.statusBytes(status);
+            return m;
+        }
     }
 
     /** The MPI tag of a Cohort message: tag, whether it is long, element type. */
     static int envelope(int tag, ElementType type, long bytes) {
         return tag << TAG_SHIFT | (bytes > SHORT_BYTES ? LONG_BIT : 0) | type.ordinal();
+    }
+
+    private static int tagOf(int mpiTag) {
+        return mpiTag >>> TAG_SHIFT;
     }
 
     private static ElementType typeOf(int mpiTag) {
@@ -544,18 +559,14 @@ final class FfmTransport implements Transport, ProgressEngine {
                 check(rc, "MPI_Improbe");
                 if (flag.get(ValueLayout.JAVA_INT, 0) != 0) {
                     int mpiTag = status.get(ValueLayout.JAVA_INT, Mpi.STATUS_TAG);
-                    int msgTag = mpiTag >>> TAG_SHIFT;
+                    int msgTag = tagOf(mpiTag);
                     ElementType msgType = typeOf(mpiTag);
                     long bytes = Mpi.ABI.statusBytes(status);
                     int src = c.toWorld(status.get(ValueLayout.JAVA_INT, Mpi.STATUS_SOURCE));
                     int n = (int) (bytes / msgType.size());
                     if ((tag != Comm.ANY_TAG && tag != msgTag) || msgType != type || n > count) {
-                        Msg m = new Msg();
+                        Msg m = Msg.of(c, status);
                         m.message = Mpi.ABI.readHandle(handle);
-                        m.source = src;
-                        m.tag = msgTag;
-                        m.type = msgType;
-                        m.bytes = bytes;
                         c.unexpected.add(m);
                         return null;
                     }
@@ -629,7 +640,8 @@ final class FfmTransport implements Transport, ProgressEngine {
                         c = ctx(context);
                         if (c.aheadOwner != null || !c.posted.isEmpty() || !c.unexpected.isEmpty()) return null;
                         if (c.aheadBlock == null) {
-                            c.aheadBlock = arena.allocate(HEADER + SHORT_BYTES, 64);
+                            // freed by the GC with its context, not kept until the transport closes
+                            c.aheadBlock = Arena.ofAuto().allocate(HEADER + SHORT_BYTES, 64);
                             c.aheadStatus = c.aheadBlock.asSlice(16, HEADER - 16);
                             c.aheadData = c.aheadBlock.asSlice(HEADER);
                         }
@@ -700,7 +712,7 @@ final class FfmTransport implements Transport, ProgressEngine {
             return null;
         }
         int src = c.toWorld(st.get(ValueLayout.JAVA_INT, Mpi.STATUS_SOURCE));
-        int msgTag = st.get(ValueLayout.JAVA_INT, Mpi.STATUS_TAG) >>> TAG_SHIFT;
+        int msgTag = tagOf(st.get(ValueLayout.JAVA_INT, Mpi.STATUS_TAG));
         if (bytes > 0) copyOut(c.aheadData, buf, type, offset, n);
         if (!pendingSends.isEmpty()) pollSends();
         return new Status(comm.commRankOf(src), msgTag, n, type, false);
@@ -708,13 +720,7 @@ final class FfmTransport implements Transport, ProgressEngine {
 
     /** Queues, first on its context, the message in the block of a receive posted ahead. Under the lock. */
     private void keepArrived(Ctx c) {
-        MemorySegment st = c.aheadStatus;
-        Msg m = new Msg();
-        m.source = c.toWorld(st.get(ValueLayout.JAVA_INT, Mpi.STATUS_SOURCE));
-        int mpiTag = st.get(ValueLayout.JAVA_INT, Mpi.STATUS_TAG);
-        m.tag = mpiTag >>> TAG_SHIFT;
-        m.type = typeOf(mpiTag);
-        m.bytes = Mpi.ABI.statusBytes(st);
+        Msg m = Msg.of(c, c.aheadStatus);
         m.data = pool.take(Math.max(1, m.bytes));
         MemorySegment.copy(c.aheadData, 0, m.data, 0, m.bytes);
         c.unexpected.addFirst(m);
@@ -810,13 +816,8 @@ final class FfmTransport implements Transport, ProgressEngine {
         }
         check(rc, "MPI_Improbe");
         if (flag.get(ValueLayout.JAVA_INT, 0) == 0) return null;
-        Msg m = new Msg();
+        Msg m = Msg.of(c, status);
         m.message = Mpi.ABI.readHandle(handle);
-        m.source = c.toWorld(status.get(ValueLayout.JAVA_INT, Mpi.STATUS_SOURCE));
-        int mpiTag = status.get(ValueLayout.JAVA_INT, Mpi.STATUS_TAG);
-        m.tag = mpiTag >>> TAG_SHIFT;
-        m.type = typeOf(mpiTag);
-        m.bytes = Mpi.ABI.statusBytes(status);
         return m;
     }
 
