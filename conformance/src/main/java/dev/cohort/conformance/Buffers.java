@@ -38,6 +38,7 @@ final class Buffers {
 
     /** A view of all of {@code b} (position 0, limit capacity), leaving b's own position and limit alone. */
     private static ByteBuffer whole(ByteBuffer b) {
+        if (b.position() == 0 && b.limit() == b.capacity()) return b;
         ByteBuffer d = b.duplicate();
         d.clear();
         return d;
@@ -45,13 +46,15 @@ final class Buffers {
 
     /** Fills {@code [from, from + count)} with the values of {@code rank}, element k getting value(rank, k). */
     static void fill(Object buf, int from, int count, int rank) {
-        for (int k = 0; k < count; k++) set(buf, from + k, value(rank, k));
+        Object b = buf instanceof ByteBuffer ? whole((ByteBuffer) buf) : buf;   // one view, not one per element
+        for (int k = 0; k < count; k++) set(b, from + k, value(rank, k));
     }
 
     /** Fills the whole buffer with {@link #SENTINEL}. */
     static void clear(Object buf) {
         int n = ElementType.capacity(buf);
-        for (int i = 0; i < n; i++) set(buf, i, SENTINEL);
+        Object b = buf instanceof ByteBuffer ? whole((ByteBuffer) buf) : buf;
+        for (int i = 0; i < n; i++) set(b, i, SENTINEL);
     }
 
     /** A copy of the buffer's elements as an array (a ByteBuffer's whole capacity as a byte[]), for comparing. */

@@ -46,6 +46,8 @@ public final class Conformance {
         c.add(p2p("zeroLengthMessages", PointToPointCases::zeroLengthMessages));
         c.add(p2p("nonOvertakingSameTag", PointToPointCases::nonOvertakingSameTag));
         c.add(p2p("nonOvertakingPerTag", PointToPointCases::nonOvertakingPerTag));
+        c.add(p2p("lengthsAroundProtocolLimits", PointToPointCases::lengthsAroundProtocolLimits));
+        c.add(p2p("concurrentLongSendsStayWhole", PointToPointCases::concurrentLongSendsStayWhole));
         c.add(p2p("procNull", PointToPointCases::procNull));
         return Collections.unmodifiableList(c);
     }

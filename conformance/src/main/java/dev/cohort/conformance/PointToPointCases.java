@@ -457,6 +457,126 @@ public final class PointToPointCases {
     }
 
     /**
+     * Message lengths in bytes around the limits where transports change how they carry a message:
+     * eager limits near 4 KiB, openmpi's 64 KiB heads (65,528 data bytes) and 512 KiB chunks, and
+     * past several chunks.
+     */
+    private static final int[] LIMIT_BYTES = {4088, 4096, 4104, 65_520, 65_528, 65_536, 65_544, 589_816, 589_824, 589_832,
+            800_000};
+
+    /**
+     * Messages of every length in {@link #LIMIT_BYTES}, of bytes, doubles, booleans and a direct
+     * ByteBuffer, each received five ways: blocking (a ring, so some messages come first and some
+     * receives), nonblocking posted before the message, after a probe that sizes the receive, by
+     * ANY_SOURCE and ANY_TAG, and a long message followed by a short one with the same tag, which must
+     * not overtake it. Every element of every message is checked.
+     */
+    public static void lengthsAroundProtocolLimits(Comm w) {
+        int next = next(w), prev = prev(w), me = w.rank();
+        for (String name : new String[]{"Byte", "Double", "Boolean", "DirectByteBuffer"}) {
+            ElementKind k = ElementKind.ALL.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
+            for (int bytes : LIMIT_BYTES) {
+                int n = bytes / k.type().size();
+                String what = n + " " + k.name() + " elements (" + bytes + " bytes) from rank " + prev;
+                Object out = k.allocate(n);
+                Buffers.fill(out, 0, n, me);
+                Object expected = Buffers.expected(k.type(), n, 0, n, prev);
+
+                Object in = k.allocate(n);
+                Status s = Peers.ringStep(w, () -> Buffers.send(w, out, 0, n, next, 120),
+                        () -> Buffers.recv(w, in, 0, n, prev, 120), () -> Buffers.isend(w, out, 0, n, next, 120));
+                Expect.status(s, prev, 120, n, k.type());
+                sameElements(in, expected, "blocking, " + what);
+
+                Object posted = k.allocate(n);
+                Request r = Buffers.irecv(w, posted, 0, n, prev, 121);
+                Request q = Buffers.isend(w, out, 0, n, next, 121);
+                Expect.status(r.await(), prev, 121, n, k.type());
+                q.await();
+                sameElements(posted, expected, "irecv posted first, " + what);
+
+                q = Buffers.isend(w, out, 0, n, next, 122);
+                Status p = w.probe(prev, 122);
+                assertThat(p.count()).as("probe of %s", what).isEqualTo(n);
+                Object sized = k.allocate(p.count());
+                Expect.status(Buffers.recv(w, sized, 0, p.count(), prev, 122), prev, 122, n, k.type());
+                q.await();
+                sameElements(sized, expected, "after a probe, " + what);
+
+                q = Buffers.isend(w, out, 0, n, next, 123);
+                Object wild = k.allocate(n);
+                Expect.status(Buffers.recv(w, wild, 0, n, Comm.ANY_SOURCE, Comm.ANY_TAG), prev, 123, n, k.type());
+                q.await();
+                sameElements(wild, expected, "ANY_SOURCE, ANY_TAG, " + what);
+
+                Object small = k.allocate(3);
+                Buffers.fill(small, 0, 3, me + 1000);
+                Request q1 = Buffers.isend(w, out, 0, n, next, 124);
+                Request q2 = Buffers.isend(w, small, 0, 3, next, 124);
+                Object first = k.allocate(n), second = k.allocate(n);
+                Expect.status(Buffers.recv(w, first, 0, n, prev, 124), prev, 124, n, k.type());
+                Expect.status(Buffers.recv(w, second, 0, n, prev, Comm.ANY_TAG), prev, 124, 3, k.type());
+                Request.waitAll(List.of(q1, q2));
+                sameElements(first, expected, "a long message before a short one, " + what);
+                sameElements(second, Buffers.expected(k.type(), n, 0, 3, prev + 1000), "a short message after a long one, " + what);
+            }
+        }
+    }
+
+    /**
+     * Two threads of each rank start long messages (several of openmpi's chunks) to the next rank with
+     * the same tag at once, eight each: every message arrives whole, never mixed with another's
+     * parts, and each thread's messages in order.
+     */
+    public static void concurrentLongSendsStayWhole(Comm w) throws Exception {
+        int next = next(w), prev = prev(w), me = w.rank();
+        int n = 200_003, each = 8;
+        Peers.Helper[] senders = new Peers.Helper[2];
+        for (int t = 0; t < 2; t++) {
+            int thread = t;
+            senders[t] = Peers.later(w, "long-sender-" + t, 0, () -> {
+                List<Request> sends = new ArrayList<>();
+                for (int i = 0; i < each; i++) {
+                    double[] m = new double[n];
+                    Buffers.fill(m, 0, n, each * (2 * me + thread) + i);
+                    sends.add(w.isend(m, next, 125));
+                }
+                Request.waitAll(sends);
+            });
+        }
+        int[] seen = new int[2];
+        double[] in = new double[n];
+        for (int k = 0; k < 2 * each; k++) {
+            Expect.status(w.recv(in, prev, 125), prev, 125, n, ElementType.DOUBLE);
+            int pattern = (int) Math.round(in[0] - 1.125) / 1009;
+            int thread = pattern / each - 2 * prev, i = pattern % each;
+            assertThat(thread).as("message %d from rank %d: which sending thread (first element %s)", k, prev, in[0])
+                    .isBetween(0, 1);
+            assertThat(i).as("message %d from rank %d thread %d: its sequence number", k, prev, thread).isEqualTo(seen[thread]);
+            seen[thread]++;
+            sameElements(in, Buffers.expected(ElementType.DOUBLE, n, 0, n, pattern),
+                    "message " + k + " from rank " + prev + " (thread " + thread + ", number " + i + ")");
+        }
+        for (Peers.Helper h : senders) h.finish("sends of long messages");
+    }
+
+    /** Compares two buffers element by element and names the first difference (not the whole arrays). */
+    private static void sameElements(Object got, Object want, String what) {
+        Object a = Buffers.snapshot(got);
+        int i;
+        if (a instanceof byte[] x) i = java.util.Arrays.mismatch(x, (byte[]) want);
+        else if (a instanceof double[] x) i = java.util.Arrays.mismatch(x, (double[]) want);
+        else if (a instanceof boolean[] x) i = java.util.Arrays.mismatch(x, (boolean[]) want);
+        else throw new IllegalArgumentException("compare " + a.getClass().getSimpleName() + " here");
+        if (i >= 0) {
+            int n = java.lang.reflect.Array.getLength(a), m = java.lang.reflect.Array.getLength(want);
+            throw new AssertionError(what + ": " + (i >= Math.min(n, m) ? "length " + n + ", expected " + m
+                    : "element " + i + " is " + java.lang.reflect.Array.get(a, i) + ", expected "
+                    + java.lang.reflect.Array.get(want, i)));
+        }
+    }
+
+    /**
      * With two tags interleaved, each tag's messages arrive in their own order even when the receiver
      * takes all of one tag first; with ANY_TAG the receiver sees exactly the sending order.
      */

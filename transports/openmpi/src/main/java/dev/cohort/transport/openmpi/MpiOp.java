@@ -7,17 +7,28 @@ import dev.cohort.spi.ProgressEngine;
 
 /**
  * A send or receive on the Open MPI transport, and its request. A send is an MPI_Isend of a staged
- * copy (or of the caller's direct buffer); a receive waits in the transport's queue of posted
- * receives until a probe finds a message that fits it (see {@link OpenMpiTransport#matchPending()}).
- * Persistent ops and a thread's blocking ops are re-armed and reused.
+ * copy (or of the caller's direct buffer; a long one is a head and chunks, see
+ * {@link OpenMpiTransport}); a receive waits in the transport's queue of posted receives until a
+ * probe finds a message that fits it (see {@link OpenMpiTransport#matchPending()}), or, for a short
+ * blocking receive, is posted to MPI ahead of the message. Persistent ops and a thread's blocking ops
+ * are re-armed and reused.
  */
 final class MpiOp extends MessageOp {
     final OpenMpiTransport owner;
 
 
-    /** For a started send: the MPI request and the staging buffer it reads. */
+    /**
+     * For a started send: the MPI request (of the head, for a long message), the requests of a long
+     * message's chunks, and the staging buffers they read (a long message's head is staged apart from
+     * the rest, so a power-of-two message takes a power-of-two block). For a receive posted ahead: its
+     * MPI_Irecv (null once it completed or was withdrawn).
+     */
     mpi.Request mpiRequest;
+    mpi.Request[] chunks;
     Staging staging;
+    Staging headStaging;
+    /** A blocking receive's block for receives posted ahead, kept while the op is reused. */
+    Staging ahead;
     /** For a posted receive: polls so far (the type-mismatch check runs now and then). */
     int polls;
 
@@ -29,7 +40,9 @@ final class MpiOp extends MessageOp {
     MpiOp arm(Comm comm, String op, boolean isSend, boolean sync, Object buf, ElementType type, int offset, int count,
               int peer, int tag, int context) {
         this.mpiRequest = null;
+        this.chunks = null;
         this.staging = null;
+        this.headStaging = null;
         this.polls = 0;
         setArguments(comm, op, isSend, sync, buf, type, offset, count, peer, tag, context);
         return this;
@@ -39,6 +52,7 @@ final class MpiOp extends MessageOp {
     protected boolean poll() {
         if (state == COMPLETE) return true;
         if (isSend) owner.pollSend(this);
+        else if (mpiRequest != null) owner.pollAhead(this);
         else owner.matchPending();
         if (state == COMPLETE) return true;
         owner.progressOthers();

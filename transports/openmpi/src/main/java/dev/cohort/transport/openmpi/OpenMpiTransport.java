@@ -19,21 +19,57 @@ import java.util.ArrayList;
 
 /**
  * One process's rank over Open MPI. Every MPI call is made under {@link #lock} and none of them
- * blocks for long (sends are MPI_Isend plus tests, receives probe first), so any thread of the rank
- * may call in whatever thread level MPI granted.
+ * blocks for long (sends are MPI_Isend plus tests, receives probe first or are posted and tested),
+ * so any thread of the rank may call in whatever thread level MPI granted.
  *
- * <p>Message envelopes: a Cohort tag t with element type e travels as MPI tag {@code t << 4 | e}
- * on the communicator's own MPI communicator, as bytes. A receive is queued and matched in posting
- * order by {@link #matchPending()}: MPI_Iprobe for its (source, tag, type); a message that fits is
- * then received from the exact source and tag the probe found (the lock keeps another thread from
- * taking it in between). A message of another type (found by probing the other type codes now and
- * then) or longer than the buffer fails the receive without being consumed, as on every transport.
+ * <p>Message envelopes: a Cohort tag t with element type e travels as MPI tag {@code t << 5 | e}
+ * on the communicator's own MPI communicator, as bytes. Each message is one MPI message on that tag
+ * of a {@link #PREFIX}: the message's length in bytes and the sender's rank in the communicator (two
+ * ints), then the data, or, for a message longer than {@link #HEAD_DATA} bytes, its first HEAD_DATA
+ * bytes (a <em>head</em> of exactly {@link #HEAD_BYTES}), its rest following in chunks of at most
+ * {@link #CHUNK} bytes on tag {@code t << 5 | 16 | e}. So every message has exactly one MPI message
+ * of at most HEAD_BYTES on its own tag, in sending order: a receive posted with a HEAD_BYTES block is
+ * never truncated by MPI, and it learns length and sender from the block, without the bindings'
+ * MPI_Status (which they build as a Java object from C, a fifth of an 8-byte round trip). The
+ * chunks let the sender stage one while the receiver takes the one before.
+ *
+ * <p>A receive is queued and matched in posting order by {@link #matchPending()}: first against the
+ * messages already taken out of MPI that no receive took (heads, and messages that arrived in a
+ * posted block too small for them: {@link #arrived}), then MPI_Iprobe for its (source, tag, type);
+ * a short message that fits is then received from the exact source and tag the probe found (the lock
+ * keeps another thread from taking it in between); a head is received into {@link #arrived} first,
+ * since only it tells the length. A message of another type (found by probing the other type codes
+ * now and then) or longer than the buffer fails the receive without being consumed, as on every
+ * transport.
+ *
+ * <p>A blocking receive of at most HEAD_DATA bytes with a given tag, while no other receive waits
+ * on its communicator and nothing arrived there unmatched, is posted to MPI ahead instead (MPI_Irecv
+ * into a HEAD_BYTES block, then MPI_Test): the bindings' MPI_Iprobe costs more than the rest of a
+ * short message's trip. What it gets that does not fit goes to {@link #arrived} and the receive goes
+ * the general way (which then fails it); now and then it probes for a message of another type, and
+ * withdraws (MPI_Cancel) to report it.
  */
 final class OpenMpiTransport implements Transport, ProgressEngine {
     static final int TYPE_BITS = 4;
+    /** MPI tag bit of a long message's chunks; the Cohort tag sits above it. */
+    static final int CHUNK_BIT = 1 << TYPE_BITS;
+    static final int TAG_SHIFT = TYPE_BITS + 1;
+    /** The MPI message on a message's own tag is at most this long: a short message, or a long one's head. */
+    static final int HEAD_BYTES = 64 * 1024;
+    /** Before the data on a message's own tag: its length in bytes and the sender's rank (ints, native order). */
+    static final int PREFIX = 8;
+    /** Data bytes on a message's own tag at most; longer messages have chunks. A multiple of 8. */
+    static final int HEAD_DATA = HEAD_BYTES - PREFIX;
+    /** A long message's rest goes in chunks of this many bytes (a multiple of 8). */
+    static final int CHUNK = Math.max(4096, Integer.getInteger("cohort.openmpi.chunkBytes", 512 * 1024)) & ~7;
     private static final ElementType[] TYPES = ElementType.values();
-    /** Blocking sends up to this many bytes are MPI_Send (eager, they do not wait for the receiver). */
-    private static final int EAGER_BYTES = Integer.getInteger("cohort.openmpi.eagerBytes", 4096);
+    /**
+     * Blocking sends of up to this many data bytes to another rank are MPI_Send under the lock: with
+     * the prefix and Open MPI's own headers they stay under its shared-memory eager limit (4 KiB), so
+     * they do not wait for the receiver. Larger ones, and sends to the rank itself (Open MPI's self
+     * eager limit is 1 KiB, and the receiving thread needs the lock), are MPI_Isend plus tests.
+     */
+    private static final int EAGER_BYTES = Math.min(HEAD_DATA, Integer.getInteger("cohort.openmpi.eagerBytes", 4000));
 
     private static OpenMpiTransport instance;
     private static boolean finalized;
@@ -51,6 +87,8 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     private volatile Intracomm[] comms = new Intracomm[16];
     /** Posted receives in posting order; guarded by lock. */
     private final ArrayList<MpiOp> pending = new ArrayList<>();
+    /** Messages taken out of MPI that no receive has taken yet, in arrival order; guarded by lock. */
+    private final ArrayList<Arrived> arrived = new ArrayList<>();
     /** Started sends MPI has not completed, and started collectives; guarded by lock. */
     private final ArrayList<MpiOp> sending = new ArrayList<>();
     private final ArrayList<MpiCollRequest> collecting = new ArrayList<>();
@@ -67,7 +105,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         this.size = MPI.COMM_WORLD.getSize();
         Object ub = MPI.COMM_WORLD.getAttr(MPI.TAG_UB);
         int mpiUb = ub instanceof Integer ? (Integer) ub : 32767;
-        this.tagUpperBound = mpiUb >>> TYPE_BITS;
+        this.tagUpperBound = mpiUb >>> TAG_SHIFT;
         this.processorName = MPI.getProcessorName();
         this.worldGroup = MPI.COMM_WORLD.getGroup();
         put(0, dupWorld());
@@ -322,7 +360,11 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     // ---------------------------------------------------------------- sends
 
     private static int mpiTag(int tag, ElementType t) {
-        return (tag << TYPE_BITS) | t.ordinal();
+        return (tag << TAG_SHIFT) | t.ordinal();
+    }
+
+    private static ElementType typeOf(int mpiTag) {
+        return TYPES[mpiTag & ((1 << TYPE_BITS) - 1)];
     }
 
     /** The direct buffer a send or receive uses without staging, or null when it must be staged. */
@@ -353,7 +395,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     public void send(Comm comm, Object buf, ElementType type, int offset, int count, int dest, int tag, int context,
                      boolean sync) {
         int bytes = count * type.size();
-        if (sync || bytes > EAGER_BYTES) {
+        if (sync || bytes > EAGER_BYTES || dest == rank) {
             MpiOp op = new MpiOp(this, false).arm(comm, sync ? "ssend" : type == ElementType.OBJECT ? "sendObject" : "send",
                     true, sync, buf, type, offset, count, dest, tag, context);
             startSend(op);
@@ -362,15 +404,10 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         }
         checkAlive();
         Intracomm c = mpiComm(context);
-        ByteBuffer direct = directView(buf, offset, count);
-        Staging s = null;
-        if (direct == null) {
-            s = pool.take(bytes);
-            s.copyIn(buf, type, offset, count);
-        }
+        Staging s = stage(comm, buf, type, offset, count, bytes);
         try {
             synchronized (lock) {
-                c.send(direct != null ? direct : s.bytes, bytes, MPI.BYTE, comm.commRankOf(dest), mpiTag(tag, type));
+                c.send(s.bytes, PREFIX + bytes, MPI.BYTE, comm.commRankOf(dest), mpiTag(tag, type));
             }
         } catch (MPIException e) {
             throw mpiError(comm, type == ElementType.OBJECT ? "sendObject" : "send", e);
@@ -379,30 +416,119 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         }
     }
 
-    /** Posts a send: stages the data (unless it is a direct buffer) and starts MPI_Isend / MPI_Issend. */
+    /**
+     * What goes on a message's own tag, in a staging buffer: the prefix (the message's length,
+     * {@code total} bytes, and the sender) and {@code count} elements, all of a short message or a
+     * long one's first HEAD_DATA bytes.
+     */
+    private Staging stage(Comm comm, Object buf, ElementType type, int offset, int count, int total) {
+        Staging s = pool.take(PREFIX + (long) count * type.size());
+        s.bytes.putInt(0, total);
+        s.bytes.putInt(4, comm.rank());
+        s.copyIn(PREFIX / type.size(), buf, type, offset, count);
+        return s;
+    }
+
+    /**
+     * Posts a send: stages the data with its prefix and starts MPI_Isend / MPI_Issend; a message
+     * longer than HEAD_DATA as its head and chunks ({@link #startLong}).
+     */
     void startSend(MpiOp op) {
         checkAlive();
         Intracomm c = mpiComm(op.context);
         int bytes = op.count * op.type.size();
-        ByteBuffer data = directView(op.buf, op.offset, op.count);
-        if (data == null) {
-            Staging s = pool.take(bytes);
-            s.copyIn(op.buf, op.type, op.offset, op.count);
-            op.staging = s;
-            data = s.bytes;
-        }
         int dest = op.comm.commRankOf(op.peer);
         int t = mpiTag(op.tag, op.type);
         try {
+            if (bytes > HEAD_DATA) {
+                startLong(op, c, directView(op.buf, op.offset, op.count) != null, bytes, dest, t);
+                return;
+            }
+            Staging s = stage(op.comm, op.buf, op.type, op.offset, op.count, bytes);
+            op.staging = s;
+            int n = PREFIX + bytes;
             synchronized (lock) {
-                op.mpiRequest = op.sync ? c.isSend(data, bytes, MPI.BYTE, dest, t) : c.iSend(data, bytes, MPI.BYTE, dest, t);
+                op.mpiRequest = op.sync ? c.isSend(s.bytes, n, MPI.BYTE, dest, t) : c.iSend(s.bytes, n, MPI.BYTE, dest, t);
                 sending.add(op);
             }
         } catch (MPIException e) {
-            pool.give(op.staging);
-            op.staging = null;
+            // a long message's head may be under way: the chunks already started finish on their own
+            releaseStaging(op);
+            op.mpiRequest = null;
+            op.chunks = null;
             op.fail(mpiError(op.comm, op.op, e));
         }
+    }
+
+    /** Keeps one long message's chunks together: another thread's chunks to the same tag must not come between. */
+    private final Object longSends = new Object();
+
+    /**
+     * Starts a message longer than HEAD_DATA: its head (the prefix and the first HEAD_DATA bytes),
+     * then its chunks, each staged and started in turn, so that the receiver takes one chunk while
+     * the next is staged. With MPI_THREAD_MULTIPLE the chunks start outside {@link #lock}, which a
+     * receiving thread of this rank may hold while it waits for a chunk of the peer's (the peer's
+     * chunks must never wait for that lock); below it, everything is staged first and started under
+     * one hold of the lock.
+     */
+    private void startLong(MpiOp op, Intracomm c, boolean direct, int bytes, int dest, int t) throws MPIException {
+        int size = op.type.size();
+        int n = (bytes - HEAD_DATA + CHUNK - 1) / CHUNK;
+        Staging h = stage(op.comm, op.buf, op.type, op.offset, HEAD_DATA / size, bytes);
+        op.headStaging = h;
+        Staging s = direct ? null : pool.take(bytes - HEAD_DATA);
+        op.staging = s;
+        mpi.Request[] chunks = new mpi.Request[n];
+        ByteBuffer[] data = new ByteBuffer[n];
+        synchronized (longSends) {
+            synchronized (lock) {
+                op.mpiRequest = op.sync ? c.isSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t)
+                        : c.iSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t);
+            }
+            for (int k = 0, pos = HEAD_DATA; k < n; k++, pos += CHUNK) {
+                int len = Math.min(CHUNK, bytes - pos);
+                if (direct) {
+                    data[k] = Staging.whole((ByteBuffer) op.buf).slice(op.offset + pos, len);
+                } else {
+                    int at = pos - HEAD_DATA;
+                    s.copyIn(at / size, op.buf, op.type, op.offset + pos / size, len / size);
+                    data[k] = s.bytes.slice(at, len);
+                }
+                if (threadMultiple) chunks[k] = c.iSend(data[k], len, MPI.BYTE, dest, t | CHUNK_BIT);
+            }
+            synchronized (lock) {
+                if (!threadMultiple) {
+                    for (int k = 0; k < n; k++) chunks[k] = c.iSend(data[k], data[k].remaining(), MPI.BYTE, dest, t | CHUNK_BIT);
+                }
+                op.chunks = chunks;
+                sending.add(op);
+            }
+        }
+    }
+
+    /** True once MPI completed a started send's head (or only message) and all its chunks. Holds lock. */
+    private static boolean sendDone(MpiOp op) throws MPIException {
+        if (op.mpiRequest != null) {
+            if (!op.mpiRequest.test()) return false;
+            op.mpiRequest = null;   // MPI freed it: never test it again
+        }
+        mpi.Request[] ch = op.chunks;
+        if (ch != null) {
+            for (int k = 0; k < ch.length; k++) {
+                if (ch[k] == null) continue;
+                if (!ch[k].test()) return false;
+                ch[k] = null;
+            }
+            op.chunks = null;
+        }
+        return true;
+    }
+
+    private void releaseStaging(MpiOp op) {
+        pool.give(op.staging);
+        pool.give(op.headStaging);
+        op.staging = null;
+        op.headStaging = null;
     }
 
     /** Tests a started send; completes it (and returns its staging buffer) once MPI has. */
@@ -411,16 +537,16 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         boolean done;
         CohortException err = null;
         synchronized (lock) {
-            mpi.Request r = op.mpiRequest;
-            if (r == null) return;
+            if (op.mpiRequest == null && op.chunks == null) return;
             try {
-                done = r.test();
+                done = sendDone(op);
             } catch (MPIException e) {
                 done = true;
                 err = mpiError(op.comm, op.op, e);
             }
             if (done) {
-                op.mpiRequest = null;   // MPI freed it: never test it again
+                op.mpiRequest = null;
+                op.chunks = null;
                 sending.remove(op);
             } else if (!pending.isEmpty()) {
                 // A large send completes only once the peer's receive takes it, and the peer may wait
@@ -433,8 +559,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
             }
         }
         if (!done) return;
-        pool.give(op.staging);
-        op.staging = null;
+        releaseStaging(op);
         if (err != null) op.fail(err);
         else op.completeSend();
     }
@@ -462,7 +587,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         MpiOp op = blockingRecv.get();
         if (op == null || !op.isComplete() && op.comm != null) op = new MpiOp(this, false);
         op.arm(comm, "recv", false, false, buf, type, offset, count, source, tag, context);
-        startRecv(op);
+        startBlockingRecv(op);
         try {
             Status st = op.await();
             blockingRecv.set(op);
@@ -481,6 +606,127 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
             pending.add(op);
             matchLocked();
         }
+    }
+
+    /**
+     * Starts a blocking receive: posted to MPI ahead of the message when it can be (a given tag, at
+     * most HEAD_DATA bytes, and no other receive waiting nor message left unmatched on its
+     * communicator, whose order it could not keep), else queued as any receive.
+     */
+    private void startBlockingRecv(MpiOp op) {
+        checkAlive();
+        Intracomm c = mpiComm(op.context);
+        boolean ahead = op.tag != Comm.ANY_TAG && (op.buf == null || (long) op.count * op.type.size() <= HEAD_DATA);
+        synchronized (lock) {
+            if (ahead && !waiting(op.context)) {
+                if (op.ahead == null) op.ahead = pool.take(HEAD_BYTES);
+                int src = op.peer == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : op.comm.commRankOf(op.peer);
+                try {
+                    op.mpiRequest = c.iRecv(op.ahead.bytes, HEAD_BYTES, MPI.BYTE, src, mpiTag(op.tag, op.type));
+                } catch (MPIException e) {
+                    op.fail(mpiError(op.comm, op.op, e));
+                }
+                return;
+            }
+            pending.add(op);
+            matchLocked();
+        }
+    }
+
+    /** True when a queued receive or an unmatched message is on this context. Holds lock. */
+    private boolean waiting(int context) {
+        for (int i = 0, n = pending.size(); i < n; i++) if (pending.get(i).context == context) return true;
+        for (int i = 0, n = arrived.size(); i < n; i++) if (arrived.get(i).context == context) return true;
+        return false;
+    }
+
+    /** Tests a receive posted ahead; now and then probes for a message of another type and withdraws to report it. */
+    void pollAhead(MpiOp op) {
+        heartbeat++;
+        synchronized (lock) {
+            mpi.Request q = op.mpiRequest;
+            if (q == null) {   // it went the general way meanwhile
+                matchLocked();
+                return;
+            }
+            Intracomm[] a = comms;
+            Intracomm c = op.context < a.length ? a[op.context] : null;
+            try {
+                if (!q.test()) {   // MPI_Test without a status: the bindings' status objects cost
+                    int p = ++op.polls;
+                    if (c != null && p != 64 && (p & 1023) != 0) return;
+                    if (c != null && !otherTypeWaiting(op, c)) return;
+                    if (withdraw(op)) {
+                        if (c == null) {
+                            op.fail(new CohortException(ErrorClass.COMM, rank, "rank " + op.comm.rank() + ": "
+                                    + op.describe() + ": the communicator was freed while the receive was pending"));
+                        } else {
+                            fallBack(op);
+                        }
+                        return;
+                    }
+                }
+                op.mpiRequest = null;
+                aheadArrived(op);
+            } catch (MPIException e) {
+                op.mpiRequest = null;
+                op.fail(mpiError(op.comm, op.op, e));
+            }
+        }
+    }
+
+    /** Whether a message of another type waits where a receive posted ahead looks (it would fail that receive). */
+    private boolean otherTypeWaiting(MpiOp op, Intracomm c) throws MPIException {
+        int src = op.peer == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : op.comm.commRankOf(op.peer);
+        for (ElementType u : TYPES) {
+            if (u != op.type && c.iProbe(src, mpiTag(op.tag, u)) != null) return true;
+        }
+        return false;
+    }
+
+    /** Cancels a receive posted ahead: true when MPI withdrew it, false when it got a message meanwhile. */
+    private static boolean withdraw(MpiOp op) throws MPIException {
+        mpi.Request q = op.mpiRequest;
+        q.cancel();
+        mpi.Status st = q.waitStatus();
+        op.mpiRequest = null;
+        return st.isCancelled();
+    }
+
+    /**
+     * A receive posted ahead got a message: it completes with it when it fits; otherwise (too long,
+     * or a long message's head) the message is kept in {@link #arrived} and the receive goes the
+     * general way, first in line, which fails it or takes the head and its chunks. Holds lock.
+     */
+    private void aheadArrived(MpiOp op) {
+        ByteBuffer block = op.ahead.bytes;
+        int bytes = block.getInt(0);
+        int source = block.getInt(4);
+        if (bytes <= HEAD_DATA) {
+            int size = op.type.size();
+            int n = bytes / size;
+            if (op.buf == null) {
+                byte[] b = new byte[bytes];
+                op.ahead.copyOut(PREFIX, b, ElementType.BYTE, 0, bytes);
+                op.completeReceive(op.comm.worldRankOf(source), op.tag, n, op.type, b);
+                return;
+            }
+            if (n <= op.count) {
+                op.ahead.copyOut(PREFIX / size, op.buf, op.type, op.offset, n);
+                op.completeReceive(op.comm.worldRankOf(source), op.tag, n, op.type, null);
+                return;
+            }
+        }
+        Staging data = op.ahead;
+        op.ahead = null;
+        arrived.add(new Arrived(op.context, source, op.tag, op.type, bytes, data));
+        fallBack(op);
+    }
+
+    /** Queues a receive that was posted ahead, before every receive posted after it. Holds lock. */
+    private void fallBack(MpiOp op) {
+        pending.add(0, op);
+        matchLocked();
     }
 
     /** Matches posted receives against arrived messages, in posting order. */
@@ -509,12 +755,17 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         }
         int src = r.peer == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : r.comm.commRankOf(r.peer);
         try {
+            Arrived kept = findArrived(r.context, src, r.tag);
+            if (kept != null) {
+                takeArrived(r, c, kept);
+                return true;
+            }
             mpi.Status st;
             ElementType msgType;
             if (r.tag == Comm.ANY_TAG) {
                 st = c.iProbe(src, MPI.ANY_TAG);
                 if (st == null) return false;
-                msgType = TYPES[st.getTag() & ((1 << TYPE_BITS) - 1)];
+                msgType = typeOf(st.getTag());
             } else {
                 st = c.iProbe(src, mpiTag(r.tag, r.type));
                 msgType = r.type;
@@ -533,8 +784,17 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
                     if (st == null) return false;
                 }
             }
-            int bytes = StatusBytes.count(st);
-            int msgTag = st.getTag() >>> TYPE_BITS;
+            if ((st.getTag() & CHUNK_BIT) != 0) {
+                r.fail(strayChunk(st));
+                return true;
+            }
+            int got = StatusBytes.count(st);
+            if (got == HEAD_BYTES) {   // maybe a long message's head: only its prefix tells
+                takeArrived(r, c, pullHead(c, r.context, st));
+                return true;
+            }
+            int bytes = got - PREFIX;
+            int msgTag = st.getTag() >>> TAG_SHIFT;
             int msgSource = st.getSource();
             int n = bytes / msgType.size();
             CohortException e = mismatch(r, msgType, n, msgSource, msgTag);
@@ -549,25 +809,133 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         return true;
     }
 
-    /** Receives the message a probe found (it is there, so MPI_Recv does not wait for a sender). Holds lock. */
+    /** Receives the short message a probe found (it is there, so MPI_Recv does not wait for a sender). Holds lock. */
     private void receive(MpiOp r, Intracomm c, int bytes, int n, ElementType msgType, int mpiSource, int mpiTag)
             throws MPIException {
-        ByteBuffer direct = r.buf == null ? null : directView(r.buf, r.offset, r.count);
-        Staging s = direct == null ? pool.take(bytes) : null;
+        Staging s = pool.take(PREFIX + bytes);
         try {
-            c.recv(direct != null ? direct : s.bytes, bytes, MPI.BYTE, mpiSource, mpiTag);
+            c.recv(s.bytes, PREFIX + bytes, MPI.BYTE, mpiSource, mpiTag);
             Object payload = null;
             if (r.buf == null) {
                 byte[] b = new byte[bytes];
-                s.copyOut(0, b, ElementType.BYTE, 0, bytes);
+                s.copyOut(PREFIX, b, ElementType.BYTE, 0, bytes);
                 payload = b;
-            } else if (s != null) {
-                s.copyOut(0, r.buf, r.type, r.offset, n);
+            } else {
+                s.copyOut(PREFIX / msgType.size(), r.buf, r.type, r.offset, n);
             }
-            r.completeReceive(r.comm.worldRankOf(mpiSource), mpiTag >>> TYPE_BITS, n, msgType, payload);
+            r.completeReceive(r.comm.worldRankOf(mpiSource), mpiTag >>> TAG_SHIFT, n, msgType, payload);
         } finally {
             pool.give(s);
         }
+    }
+
+    /**
+     * A message taken out of MPI that no receive has taken yet: a long message's head (its chunks
+     * are still in MPI), or a short message that a receive posted ahead got but could not take.
+     */
+    private static final class Arrived {
+        final int context;
+        /** The sender's rank in the communicator, as MPI reports it. */
+        final int source;
+        final int tag;
+        final ElementType type;
+        /** The whole message's length. */
+        final int bytes;
+        /** As it came on the message's own tag: the prefix, then the first min(bytes, HEAD_DATA) bytes. */
+        final Staging data;
+
+        Arrived(int context, int source, int tag, ElementType type, int bytes, Staging data) {
+            this.context = context;
+            this.source = source;
+            this.tag = tag;
+            this.type = type;
+            this.bytes = bytes;
+            this.data = data;
+        }
+    }
+
+    /** The first kept message on a context that a receive from {@code src} (or MPI.ANY_SOURCE) with {@code tag} selects. Holds lock. */
+    private Arrived findArrived(int context, int src, int tag) {
+        for (int i = 0, n = arrived.size(); i < n; i++) {
+            Arrived a = arrived.get(i);
+            if (a.context == context && (src == MPI.ANY_SOURCE || a.source == src) && (tag == Comm.ANY_TAG || a.tag == tag)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Receives a message of HEAD_BYTES a probe found into {@link #arrived}: a long message's head or a
+     * short message of exactly HEAD_DATA bytes; only its prefix tells which. Holds lock.
+     */
+    private Arrived pullHead(Intracomm c, int context, mpi.Status st) throws MPIException {
+        int mtag = st.getTag();
+        Staging h = pool.take(HEAD_BYTES);
+        try {
+            c.recv(h.bytes, HEAD_BYTES, MPI.BYTE, st.getSource(), mtag);
+        } catch (MPIException e) {
+            pool.give(h);
+            throw e;
+        }
+        Arrived a = new Arrived(context, h.bytes.getInt(4), mtag >>> TAG_SHIFT, typeOf(mtag), h.bytes.getInt(0), h);
+        arrived.add(a);
+        return a;
+    }
+
+    /**
+     * Gives a kept message to a receive: fails the receive (and keeps the message) when it does not
+     * fit; else copies what the message holds and, for a head, receives its chunks. Holds lock.
+     */
+    private void takeArrived(MpiOp r, Intracomm c, Arrived a) throws MPIException {
+        int n = a.bytes / a.type.size();
+        CohortException e = mismatch(r, a.type, n, a.source, a.tag);
+        if (e != null) {
+            r.fail(e);
+            return;
+        }
+        arrived.remove(a);
+        try {
+            Object payload = r.buf == null ? new byte[a.bytes] : null;
+            Object dst = r.buf == null ? payload : r.buf;
+            ElementType t = r.buf == null ? ElementType.BYTE : r.type;
+            int offset = r.buf == null ? 0 : r.offset;
+            a.data.copyOut(PREFIX / t.size(), dst, t, offset, Math.min(a.bytes, HEAD_DATA) / t.size());
+            if (a.bytes > HEAD_DATA) receiveChunks(c, a.source, mpiTag(a.tag, a.type) | CHUNK_BIT, a.bytes, dst, t, offset);
+            r.completeReceive(r.comm.worldRankOf(a.source), a.tag, n, a.type, payload);
+        } finally {
+            pool.give(a.data);
+        }
+    }
+
+    /**
+     * Receives a long message's chunks (they follow its head on the chunk tag, in order, and the
+     * sender starts them without waiting for anything of this rank's) into {@code dst} from byte
+     * HEAD_DATA on. Holds lock.
+     */
+    private void receiveChunks(Intracomm c, int source, int chunkTag, int bytes, Object dst, ElementType t, int offset)
+            throws MPIException {
+        int size = t.size();
+        ByteBuffer direct = dst instanceof ByteBuffer && ((ByteBuffer) dst).isDirect() ? Staging.whole((ByteBuffer) dst) : null;
+        Staging s = direct == null ? pool.take(Math.min(CHUNK, bytes - HEAD_DATA)) : null;
+        try {
+            for (int pos = HEAD_DATA; pos < bytes; pos += CHUNK) {
+                int len = Math.min(CHUNK, bytes - pos);
+                if (direct != null) {
+                    c.recv(direct.slice(offset + pos, len), len, MPI.BYTE, source, chunkTag);
+                } else {
+                    c.recv(s.bytes, len, MPI.BYTE, source, chunkTag);
+                    s.copyOut(0, dst, t, offset + pos / size, len / size);
+                }
+            }
+        } finally {
+            pool.give(s);
+        }
+    }
+
+    private CohortException strayChunk(mpi.Status st) throws MPIException {
+        return new CohortException(ErrorClass.INTERN, rank, "rank " + rank + ": openmpi: a chunk of a long message from rank "
+                + st.getSource() + " with tag " + (st.getTag() >>> TAG_SHIFT) + " arrived without its head");
     }
 
     /** Why a message cannot go into a receive, or null when it fits (the same rules as the local transport). */
@@ -579,7 +947,14 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     boolean cancel(MpiOp op) {
         if (op.isSend) return false;   // Open MPI cannot reliably cancel a send
         synchronized (lock) {
-            if (!pending.remove(op)) return false;
+            if (op.mpiRequest != null) {
+                try {
+                    if (!withdraw(op)) aheadArrived(op);   // it got a message meanwhile
+                } catch (MPIException e) {
+                    op.fail(mpiError(op.comm, op.op, e));
+                }
+            }
+            if (op.isComplete() || !pending.remove(op)) return false;
         }
         op.completeCancelled();
         return true;
@@ -596,9 +971,11 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
             mpi.Status st = null;
             ElementType type = null;
             synchronized (lock) {
+                Arrived kept = findArrived(context, src, tag);
+                if (kept != null) return status(kept);
                 if (tag == Comm.ANY_TAG) {
                     st = c.iProbe(src, MPI.ANY_TAG);
-                    if (st != null) type = TYPES[st.getTag() & ((1 << TYPE_BITS) - 1)];
+                    if (st != null) type = typeOf(st.getTag());
                 } else {
                     for (ElementType u : TYPES) {
                         st = c.iProbe(src, mpiTag(tag, u));
@@ -609,11 +986,18 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
                     }
                 }
                 if (st == null) return null;
-                return new Status(st.getSource(), st.getTag() >>> TYPE_BITS, StatusBytes.count(st) / type.size(), type, false);
+                if ((st.getTag() & CHUNK_BIT) != 0) throw strayChunk(st);
+                int got = StatusBytes.count(st);
+                if (got == HEAD_BYTES) return status(pullHead(c, context, st));
+                return new Status(st.getSource(), st.getTag() >>> TAG_SHIFT, (got - PREFIX) / type.size(), type, false);
             }
         } catch (MPIException e) {
             throw mpiError(comm, "iprobe", e);
         }
+    }
+
+    private static Status status(Arrived a) {
+        return new Status(a.source, a.tag, a.bytes / a.type.size(), a.type, false);
     }
 
     @Override
