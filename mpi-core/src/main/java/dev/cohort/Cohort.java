@@ -34,11 +34,13 @@ public final class Cohort implements AutoCloseable {
     private static final InheritableThreadLocal<Cohort> BOUND = new InheritableThreadLocal<>();
 
     private final Transport transport;
-    private final CohortOptions options;
+    private volatile CohortOptions options;
     private final ClassLoader loader;
     private ObjectCodec codec;
     /** Object messages of JDK values and collections travel as copies (ranks share this heap). */
-    final boolean copiesObjects;
+    volatile boolean copiesObjects;
+    /** Opened by a launcher before the program's main: the program's init(options) still sets its options. */
+    private volatile boolean openedByLauncher;
     private final Comm world;
     private final String[] args;
     private final boolean ownsTransport;
@@ -64,19 +66,51 @@ public final class Cohort implements AutoCloseable {
 
     /** Joins the job this process (or rank thread) belongs to, with options from system properties. */
     public static Cohort init(String... args) {
-        return init(CohortOptions.defaults(), args);
+        Cohort bound = bound();
+        return bound != null ? bound : open(CohortOptions.defaults(), args);
     }
 
-    /** Joins the job with the given options. */
+    /**
+     * Joins the job with the given options. Under a launcher ({@code cohort run}, which opens each
+     * rank's session before main runs) the session takes the options that are the program's own: its
+     * codec policy and whether objects are copied. The transport and the job's settings (deadlock
+     * detection, abort grace) stay the launcher's.
+     */
     public static Cohort init(CohortOptions options, String... args) {
-        Cohort bound = BOUND.get();
+        Cohort bound = bound();
         if (bound != null) {
-            if (bound.closed) {
-                throw new CohortException(ErrorClass.SESSION, bound.transport.rank(),
-                        "rank " + bound.transport.rank() + ": init after the session was closed");
-            }
+            bound.adopt(options);
             return bound;
         }
+        return open(options, args);
+    }
+
+    /** The session this thread's rank is already in (inside {@link #run} or a launcher), or null. */
+    private static Cohort bound() {
+        Cohort bound = BOUND.get();
+        if (bound != null && bound.closed) {
+            throw new CohortException(ErrorClass.SESSION, bound.transport.rank(),
+                    "rank " + bound.transport.rank() + ": init after the session was closed");
+        }
+        return bound;
+    }
+
+    /**
+     * For launchers: marks a session they opened before running the program's main, so that the
+     * program's {@code init(options)} sets its codec policy and object copying.
+     */
+    public void openedByLauncher() {
+        openedByLauncher = true;
+    }
+
+    private synchronized void adopt(CohortOptions program) {
+        if (!openedByLauncher) return;
+        options = options.toBuilder().codecPolicy(program.codecPolicy()).copyObjects(program.copyObjects()).build();
+        copiesObjects = options.copyObjects() && transport.sharesHeap();
+        codec = null;
+    }
+
+    private static Cohort open(CohortOptions options, String... args) {
         TransportProvider p = selectProvider(options.transport());
         Transport t = p.open(args, options);
         return new Cohort(t, options, t.applicationArgs(args), contextLoader(), true);

@@ -58,7 +58,7 @@ final class LocalJobRunner {
             System.setOut(new PrintStream(taggedOut, false, cs));
             System.setErr(new PrintStream(taggedErr, false, cs));
         }
-        LocalJob job = new LocalJob(np, options).rankLoaders(r -> loaders[r]).args(args);
+        LocalJob job = new LocalJob(np, options).rankLoaders(r -> loaders[r]).args(args).runsPrograms();
         try {
             job.call(world -> {
                 RankContext.set(world.rank());

@@ -39,6 +39,7 @@ public final class RankMain {
             TransportProvider p = Cohort.selectProvider(options.transport());
             Transport t = p.open(programArgs, options);
             session = new Cohort(t, options, programArgs, Thread.currentThread().getContextClassLoader(), false);
+            session.openedByLauncher();
         } catch (CohortException e) {
             System.err.println("cohort: cannot start this rank: " + e.getMessage());
             System.exit(ExitCode.FAILED);

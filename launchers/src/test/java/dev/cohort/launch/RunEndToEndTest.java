@@ -47,6 +47,22 @@ class RunEndToEndTest {
     }
 
     @Test
+    void theProgramsOwnOptionsApplyUnderTheLauncher() {
+        // its codec policy allows a class the default refuses: under the launcher too, where the
+        // rank's session is opened before main
+        Result r = cohort("run", "-np", "3", "--transport", "local", "-cp", testApps(), APPS + "CodecOptions");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.outLines()).as(r.toString()).containsExactlyInAnyOrder(
+                "rank 0 got Point[rank=2, value=7]", "rank 1 got Point[rank=0, value=7]", "rank 2 got Point[rank=1, value=7]");
+
+        // a rank in a process of its own (as under mpirun) starts through RankMain
+        String cp = LauncherProcess.runtimeClassPath() + File.pathSeparator + testApps();
+        Result one = LauncherProcess.java(cp, List.of("dev.cohort.launch.RankMain", APPS + "CodecOptions"));
+        assertThat(one.exitCode).as(one.toString()).isZero();
+        assertThat(one.outLines()).as(one.toString()).containsExactly("rank 0 got Point[rank=0, value=7]");
+    }
+
+    @Test
     void everyRankHasItsOwnStaticFields() {
         Result r = cohort("run", "-np", "4", "--transport", "local", "-cp", testApps(), APPS + "StaticCounter");
         assertThat(r.exitCode).as(r.toString()).isZero();

@@ -28,6 +28,7 @@ public final class LocalJob {
     private IntFunction<ClassLoader> loaders;
     private String[] args = new String[0];
     private String threadNamePrefix = "cohort-rank-";
+    private boolean runsPrograms;
     private volatile LocalUniverse running;
     private volatile Thread[] runningThreads;
 
@@ -46,6 +47,15 @@ public final class LocalJob {
     /** Arguments returned by each rank's {@link Cohort#args()}. */
     public LocalJob args(String... args) {
         this.args = args.clone();
+        return this;
+    }
+
+    /**
+     * The ranks run a program's main (a launcher's job): each session takes the options the program
+     * passes to {@code Cohort.init} (see {@link Cohort#openedByLauncher()}).
+     */
+    public LocalJob runsPrograms() {
+        this.runsPrograms = true;
         return this;
     }
 
@@ -97,6 +107,7 @@ public final class LocalJob {
         Cohort session = null;
         try {
             session = new Cohort(u.ranks[rank], options, args, loader, false);
+            if (runsPrograms) session.openedByLauncher();
             results[rank] = Cohort.callBound(session, fn);
         } catch (Throwable e) {
             // A rank that fails because another one did is not a new failure.
