@@ -404,17 +404,18 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         }
         checkAlive();
         Intracomm c = mpiComm(context);
-        Staging s = stage(comm, buf, type, offset, count, bytes);
+        Staging s = stage(eagerStaging.get(), comm, buf, type, offset, count, bytes);
         try {
             synchronized (lock) {
                 c.send(s.bytes, PREFIX + bytes, MPI.BYTE, comm.commRankOf(dest), mpiTag(tag, type));
             }
         } catch (MPIException e) {
             throw mpiError(comm, type == ElementType.OBJECT ? "sendObject" : "send", e);
-        } finally {
-            pool.give(s);
         }
     }
+
+    /** Each thread's buffer for its blocking eager sends (MPI_Send is done with it when it returns). */
+    private final ThreadLocal<Staging> eagerStaging = ThreadLocal.withInitial(() -> new Staging(PREFIX + EAGER_BYTES, -1));
 
     /**
      * What goes on a message's own tag, in a staging buffer: the prefix (the message's length,
@@ -422,7 +423,10 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
      * long one's first HEAD_DATA bytes.
      */
     private Staging stage(Comm comm, Object buf, ElementType type, int offset, int count, int total) {
-        Staging s = pool.take(PREFIX + (long) count * type.size());
+        return stage(pool.take(PREFIX + (long) count * type.size()), comm, buf, type, offset, count, total);
+    }
+
+    private static Staging stage(Staging s, Comm comm, Object buf, ElementType type, int offset, int count, int total) {
         s.bytes.putInt(0, total);
         s.bytes.putInt(4, comm.rank());
         s.copyIn(PREFIX / type.size(), buf, type, offset, count);
