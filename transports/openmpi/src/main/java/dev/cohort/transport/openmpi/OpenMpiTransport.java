@@ -42,10 +42,10 @@ import java.util.ArrayList;
  * now and then) or longer than the buffer fails the receive without being consumed, as on every
  * transport.
  *
- * <p>A blocking receive of at most HEAD_DATA bytes with a given tag, while no other receive waits
- * on its communicator and nothing arrived there unmatched, is posted to MPI ahead instead (MPI_Irecv
- * into a HEAD_BYTES block, then MPI_Test): the bindings' MPI_Iprobe costs more than the rest of a
- * short message's trip. What it gets that does not fit goes to {@link #arrived} and the receive goes
+ * <p>A receive of at most HEAD_DATA bytes with a given tag, while no other receive waits on its
+ * communicator and nothing arrived there unmatched, is posted to MPI ahead instead (MPI_Irecv into a
+ * HEAD_BYTES block, then MPI_Test): every blocking one, and up to {@link #MAX_POSTED_AHEAD}
+ * nonblocking ones. The bindings' MPI_Iprobe costs more than the rest of a short message's trip. What it gets that does not fit goes to {@link #arrived} and the receive goes
  * the general way (which then fails it); now and then it probes for a message of another type, and
  * withdraws (MPI_Cancel) to report it.
  */
@@ -150,8 +150,9 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
             }
             synchronized (lock) {   // held throughout (it is reentrant), so MPI cannot be finalized meanwhile
                 if (closed) return;
-                if (pending.isEmpty() && sending.isEmpty() && collecting.isEmpty()) continue;
+                if (pending.isEmpty() && postedAhead.isEmpty() && sending.isEmpty() && collecting.isEmpty()) continue;
                 matchLocked();
+                pollPostedLocked();
                 sends = sending.toArray(sends);
                 colls = collecting.toArray(colls);
                 for (int i = 0; i < sends.length && sends[i] != null; i++) {
@@ -605,12 +606,24 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
 
     void startRecv(MpiOp op) {
         checkAlive();
-        mpiComm(op.context);
+        Intracomm c = mpiComm(op.context);
         synchronized (lock) {
+            if (postedAhead.size() < MAX_POSTED_AHEAD && postAhead(op, c)) {
+                postedAhead.add(op);
+                return;
+            }
             pending.add(op);
             matchLocked();
         }
     }
+
+    /** Nonblocking receives posted ahead, polled by the background thread too; guarded by lock. */
+    private final ArrayList<MpiOp> postedAhead = new ArrayList<>();
+    /**
+     * At most this many (each holds a HEAD_BYTES block, and the pool keeps 16 of a size); more wait
+     * in the queue. With all 64 of a bandwidth window posted, the blocks' allocation made it slower.
+     */
+    private static final int MAX_POSTED_AHEAD = 8;
 
     /**
      * Starts a blocking receive: posted to MPI ahead of the message when it can be (a given tag, at
@@ -620,20 +633,37 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     private void startBlockingRecv(MpiOp op) {
         checkAlive();
         Intracomm c = mpiComm(op.context);
-        boolean ahead = op.tag != Comm.ANY_TAG && (op.buf == null || (long) op.count * op.type.size() <= HEAD_DATA);
         synchronized (lock) {
-            if (ahead && !waiting(op.context)) {
-                if (op.ahead == null) op.ahead = pool.take(HEAD_BYTES);
-                int src = op.peer == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : op.comm.commRankOf(op.peer);
-                try {
-                    op.mpiRequest = c.iRecv(op.ahead.bytes, HEAD_BYTES, MPI.BYTE, src, mpiTag(op.tag, op.type));
-                } catch (MPIException e) {
-                    op.fail(mpiError(op.comm, op.op, e));
-                }
-                return;
-            }
+            if (postAhead(op, c)) return;
             pending.add(op);
             matchLocked();
+        }
+    }
+
+    /**
+     * Posts a receive to MPI ahead of its message when it can be: a given tag, at most HEAD_DATA
+     * bytes, and no other receive waiting nor message left unmatched on its communicator (whose order
+     * it could not keep). False when it cannot; true when it was posted or failed. Holds lock.
+     */
+    private boolean postAhead(MpiOp op, Intracomm c) {
+        if (op.tag == Comm.ANY_TAG || op.buf != null && (long) op.count * op.type.size() > HEAD_DATA || waiting(op.context)) {
+            return false;
+        }
+        if (op.ahead == null) op.ahead = pool.take(HEAD_BYTES);
+        int src = op.peer == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : op.comm.commRankOf(op.peer);
+        try {
+            op.mpiRequest = c.iRecv(op.ahead.bytes, HEAD_BYTES, MPI.BYTE, src, mpiTag(op.tag, op.type));
+        } catch (MPIException e) {
+            op.fail(mpiError(op.comm, op.op, e));
+        }
+        return true;
+    }
+
+    /** A receive posted ahead is done with MPI (completed, failed, withdrawn or queued): its block goes back. Holds lock. */
+    private void aheadDone(MpiOp op) {
+        if (postedAhead.remove(op) && op.ahead != null) {
+            pool.give(op.ahead);   // a nonblocking op is not reused: its block is
+            op.ahead = null;
         }
     }
 
@@ -646,37 +676,50 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
 
     /** Tests a receive posted ahead; now and then probes for a message of another type and withdraws to report it. */
     void pollAhead(MpiOp op) {
-        heartbeat++;
+        if (Thread.currentThread() != progressThread) heartbeat++;
         synchronized (lock) {
             mpi.Request q = op.mpiRequest;
             if (q == null) {   // it went the general way meanwhile
                 matchLocked();
                 return;
             }
-            Intracomm[] a = comms;
-            Intracomm c = op.context < a.length ? a[op.context] : null;
             try {
-                if (!q.test()) {   // MPI_Test without a status: the bindings' status objects cost
-                    int p = ++op.polls;
-                    if (c != null && p != 64 && (p & 1023) != 0) return;
-                    if (c != null && !otherTypeWaiting(op, c)) return;
-                    if (withdraw(op)) {
-                        if (c == null) {
-                            op.fail(new CohortException(ErrorClass.COMM, rank, "rank " + op.comm.rank() + ": "
-                                    + op.describe() + ": the communicator was freed while the receive was pending"));
-                        } else {
-                            fallBack(op);
-                        }
-                        return;
-                    }
-                }
-                op.mpiRequest = null;
-                aheadArrived(op);
-            } catch (MPIException e) {
-                op.mpiRequest = null;
-                op.fail(mpiError(op.comm, op.op, e));
+                pollAheadLocked(op, q);
+            } finally {
+                if (op.mpiRequest == null) aheadDone(op);
             }
         }
+    }
+
+    private void pollAheadLocked(MpiOp op, mpi.Request q) {
+        Intracomm[] a = comms;
+        Intracomm c = op.context < a.length ? a[op.context] : null;
+        try {
+            if (!q.test()) {   // MPI_Test without a status: the bindings' status objects cost
+                int p = ++op.polls;
+                if (c != null && p != 64 && (p & 1023) != 0) return;
+                if (c != null && !otherTypeWaiting(op, c)) return;
+                if (withdraw(op)) {
+                    if (c == null) {
+                        op.fail(new CohortException(ErrorClass.COMM, rank, "rank " + op.comm.rank() + ": "
+                                + op.describe() + ": the communicator was freed while the receive was pending"));
+                    } else {
+                        fallBack(op);
+                    }
+                    return;
+                }
+            }
+            op.mpiRequest = null;
+            aheadArrived(op);
+        } catch (MPIException e) {
+            op.mpiRequest = null;
+            op.fail(mpiError(op.comm, op.op, e));
+        }
+    }
+
+    /** Polls every nonblocking receive posted ahead (for the background thread and the engine's progress). Holds lock. */
+    private void pollPostedLocked() {
+        for (int i = postedAhead.size() - 1; i >= 0; i--) pollAhead(postedAhead.get(i));   // may remove only itself
     }
 
     /** Whether a message of another type waits where a receive posted ahead looks (it would fail that receive). */
@@ -738,6 +781,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         heartbeat++;
         synchronized (lock) {
             matchLocked();
+            if (!postedAhead.isEmpty()) pollPostedLocked();
         }
     }
 
@@ -951,14 +995,18 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     boolean cancel(MpiOp op) {
         if (op.isSend) return false;   // Open MPI cannot reliably cancel a send
         synchronized (lock) {
-            if (op.mpiRequest != null) {
+            boolean withdrawn = false;
+            if (op.mpiRequest != null) {   // posted ahead
                 try {
-                    if (!withdraw(op)) aheadArrived(op);   // it got a message meanwhile
+                    withdrawn = withdraw(op);
+                    if (!withdrawn) aheadArrived(op);   // it got a message meanwhile (it may be queued now)
                 } catch (MPIException e) {
+                    op.mpiRequest = null;
                     op.fail(mpiError(op.comm, op.op, e));
                 }
+                aheadDone(op);
             }
-            if (op.isComplete() || !pending.remove(op)) return false;
+            if (!withdrawn && (op.isComplete() || !pending.remove(op))) return false;
         }
         op.completeCancelled();
         return true;
