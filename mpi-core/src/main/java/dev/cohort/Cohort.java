@@ -54,11 +54,10 @@ public final class Cohort implements AutoCloseable {
      */
     public Cohort(Transport transport, CohortOptions options, String[] args, ClassLoader loader, boolean ownsTransport) {
         this.transport = transport;
-        this.options = options;
         this.args = args == null ? new String[0] : args.clone();
         this.loader = loader;
         this.ownsTransport = ownsTransport;
-        this.copiesObjects = options.copyObjects() && transport.sharesHeap();
+        use(options);
         this.world = new Comm(this, transport, "WORLD", null, 0, 1);
     }
 
@@ -105,8 +104,13 @@ public final class Cohort implements AutoCloseable {
 
     private synchronized void adopt(CohortOptions program) {
         if (!openedByLauncher) return;
-        options = options.toBuilder().codecPolicy(program.codecPolicy()).copyObjects(program.copyObjects()).build();
-        copiesObjects = options.copyObjects() && transport.sharesHeap();
+        use(options.toBuilder().codecPolicy(program.codecPolicy()).copyObjects(program.copyObjects()).build());
+    }
+
+    /** Sets the options and what follows from them (the codec is made from them when first needed). */
+    private synchronized void use(CohortOptions o) {
+        options = o;
+        copiesObjects = o.copyObjects() && transport.sharesHeap();
         codec = null;
     }
 

@@ -27,7 +27,7 @@ final class MpiOp extends MessageOp {
     mpi.Request[] chunks;
     Staging staging;
     Staging headStaging;
-    /** A blocking receive's block for receives posted ahead, kept while the op is reused. */
+    /** The block of a receive posted ahead (a thread's blocking receive op keeps it while it is reused). */
     Staging ahead;
     /** For a posted receive: polls so far (the type-mismatch check runs now and then). */
     int polls;

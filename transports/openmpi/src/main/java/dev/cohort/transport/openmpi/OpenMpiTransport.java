@@ -364,6 +364,11 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         return (tag << TAG_SHIFT) | t.ordinal();
     }
 
+    /** A source (a world rank, or ANY_SOURCE) as MPI names it on the communicator's MPI communicator. */
+    private static int mpiSource(Comm comm, int source) {
+        return source == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : comm.commRankOf(source);
+    }
+
     private static ElementType typeOf(int mpiTag) {
         return TYPES[mpiTag & ((1 << TYPE_BITS) - 1)];
     }
@@ -592,7 +597,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         MpiOp op = blockingRecv.get();
         if (op == null || !op.isComplete() && op.comm != null) op = new MpiOp(this, false);
         op.arm(comm, "recv", false, false, buf, type, offset, count, source, tag, context);
-        startBlockingRecv(op);
+        startRecv(op, true);
         try {
             Status st = op.await();
             blockingRecv.set(op);
@@ -605,11 +610,20 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     }
 
     void startRecv(MpiOp op) {
+        startRecv(op, false);
+    }
+
+    /**
+     * Starts a receive: posted to MPI ahead of the message when {@link #postAhead} can (every
+     * blocking one, nonblocking ones while fewer than MAX_POSTED_AHEAD are), else queued.
+     */
+    private void startRecv(MpiOp op, boolean blocking) {
         checkAlive();
         Intracomm c = mpiComm(op.context);
         synchronized (lock) {
-            if (postedAhead.size() < MAX_POSTED_AHEAD && postAhead(op, c)) {
-                postedAhead.add(op);
+            if ((blocking || postedAhead.size() < MAX_POSTED_AHEAD) && postAhead(op, c)) {
+                // a nonblocking one is polled with the others; one MPI refused has already failed
+                if (!blocking && op.mpiRequest != null) postedAhead.add(op);
                 return;
             }
             pending.add(op);
@@ -626,21 +640,6 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     private static final int MAX_POSTED_AHEAD = 8;
 
     /**
-     * Starts a blocking receive: posted to MPI ahead of the message when it can be (a given tag, at
-     * most HEAD_DATA bytes, and no other receive waiting nor message left unmatched on its
-     * communicator, whose order it could not keep), else queued as any receive.
-     */
-    private void startBlockingRecv(MpiOp op) {
-        checkAlive();
-        Intracomm c = mpiComm(op.context);
-        synchronized (lock) {
-            if (postAhead(op, c)) return;
-            pending.add(op);
-            matchLocked();
-        }
-    }
-
-    /**
      * Posts a receive to MPI ahead of its message when it can be: a given tag, at most HEAD_DATA
      * bytes, and no other receive waiting nor message left unmatched on its communicator (whose order
      * it could not keep). False when it cannot; true when it was posted or failed. Holds lock.
@@ -650,7 +649,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
             return false;
         }
         if (op.ahead == null) op.ahead = pool.take(HEAD_BYTES);
-        int src = op.peer == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : op.comm.commRankOf(op.peer);
+        int src = mpiSource(op.comm, op.peer);
         try {
             op.mpiRequest = c.iRecv(op.ahead.bytes, HEAD_BYTES, MPI.BYTE, src, mpiTag(op.tag, op.type));
         } catch (MPIException e) {
@@ -724,7 +723,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
 
     /** Whether a message of another type waits where a receive posted ahead looks (it would fail that receive). */
     private boolean otherTypeWaiting(MpiOp op, Intracomm c) throws MPIException {
-        int src = op.peer == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : op.comm.commRankOf(op.peer);
+        int src = mpiSource(op.comm, op.peer);
         for (ElementType u : TYPES) {
             if (u != op.type && c.iProbe(src, mpiTag(op.tag, u)) != null) return true;
         }
@@ -801,7 +800,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
                     + ": the communicator was freed while the receive was pending"));
             return true;
         }
-        int src = r.peer == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : r.comm.commRankOf(r.peer);
+        int src = mpiSource(r.comm, r.peer);
         try {
             Arrived kept = findArrived(r.context, src, r.tag);
             if (kept != null) {
@@ -1018,7 +1017,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     public Status iprobe(Comm comm, int source, int tag, int context) {
         checkAlive();
         Intracomm c = mpiComm(context);
-        int src = source == Comm.ANY_SOURCE ? MPI.ANY_SOURCE : comm.commRankOf(source);
+        int src = mpiSource(comm, source);
         try {
             mpi.Status st = null;
             ElementType type = null;
