@@ -38,8 +38,14 @@ import java.util.TreeSet;
  * A peer that cannot be measured is listed as missing with the reason.
  */
 public final class Compare {
-    static final String USAGE = "Usage: BenchMain compare [--quick] [--out DIR] [--timeout SECONDS]\n"
+    static final String USAGE = "Usage: BenchMain compare [--quick] [--rounds N] [--only SYSTEMS] [--out DIR] [--timeout SECONDS]\n"
             + "  --quick            fewer iterations (under 10 minutes on a busy 2-core machine)\n"
+            + "  --rounds N         measure every system N times, interleaved (default 1): figures are the medians\n"
+            + "                     over the rounds, ratios the medians of the ratios taken round by round, with\n"
+            + "                     their range; the way to judge a ratio on a machine whose speed drifts\n"
+            + "  --only SYSTEMS     measure only these, comma-separated: c, ompi (both variants), ompi-heap,\n"
+            + "                     ompi-direct, mpj, mpi4py, cohort (every transport), cohort-local, cohort-openmpi,\n"
+            + "                     cohort-mpj, cohort-ffm\n"
             + "  --out DIR          where compare.md, latency.png, bandwidth.png, raw.txt and logs/ go (default results)\n"
             + "  --timeout SECONDS  limit for each external run (default 180 with --quick, else 900)\n"
             + "Environment: COHORT_OMPI_JAR (Open MPI's mpi.jar), MPJ_HOME, COHORT_PYTHON, COHORT_CACHE (default\n"
@@ -48,7 +54,13 @@ public final class Compare {
     private static final String BENCH_MAIN = "dev.cohort.benchmarks.BenchMain";
     private static final List<String> NATIVE_TRANSPORTS = List.of("openmpi", "mpj", "ffm");
 
+    /** Every system id the comparison knows, for checking --only. */
+    static final List<String> SYSTEM_IDS = List.of("c", "ompi-heap", "ompi-direct", "mpj", "mpi4py", "cohort-local",
+            "cohort-openmpi", "cohort-mpj", "cohort-ffm");
+
     private final boolean quick;
+    private final int rounds;
+    private final List<String> only;
     private final Path out;
     private final long timeout;
     private final PrintStream log;
@@ -63,8 +75,10 @@ public final class Compare {
     private Path lastErr;
     private int logCount;
 
-    private Compare(boolean quick, Path out, long timeout, PrintStream log) {
+    private Compare(boolean quick, int rounds, List<String> only, Path out, long timeout, PrintStream log) {
         this.quick = quick;
+        this.rounds = rounds;
+        this.only = only;
         this.out = out;
         this.timeout = timeout;
         this.log = log;
@@ -79,6 +93,8 @@ public final class Compare {
     /** Runs the comparison; 0 when the report was written, 2 for a usage error, 1 when writing failed. */
     public static int run(String[] args, PrintStream stdout, PrintStream stderr) {
         boolean quick = false;
+        int rounds = 1;
+        List<String> only = List.of();
         Path out = Paths.get("results");
         Long timeout = null;
         try {
@@ -86,12 +102,15 @@ public final class Compare {
                 switch (args[i]) {
                     case "--quick": quick = true; break;
                     case "--out": out = Paths.get(value(args, ++i, "--out")); break;
+                    case "--rounds": rounds = Integer.parseInt(value(args, ++i, "--rounds")); break;
+                    case "--only": only = selection(value(args, ++i, "--only")); break;
                     case "--timeout": timeout = Long.parseLong(value(args, ++i, "--timeout")); break;
                     case "-h": case "--help": stdout.println(USAGE); return 0;
                     default: throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
             }
             if (timeout != null && timeout <= 0) throw new IllegalArgumentException("--timeout must be positive");
+            if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1");
         } catch (IllegalArgumentException e) {
             stderr.println("BenchMain compare: " + e.getMessage());
             stderr.println(USAGE);
@@ -99,10 +118,10 @@ public final class Compare {
         }
         // the plots are drawn off screen; without this a launcher JVM on a desktop would open a display
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
-        Compare c = new Compare(quick, out, timeout != null ? timeout : quick ? 180 : 900, stderr);
+        Compare c = new Compare(quick, rounds, only, out, timeout != null ? timeout : quick ? 180 : 900, stderr);
         try {
-            List<SystemResult> systems = c.measure();
-            CompareReport report = new CompareReport(systems, c.context());
+            List<List<SystemResult>> byRound = c.measure();
+            CompareReport report = CompareReport.ofRounds(byRound, c.context());
             report.write(out);
             Files.write(out.resolve("raw.txt"), c.raw, StandardCharsets.UTF_8);
             Files.write(out.resolve("commands.txt"), c.commands, StandardCharsets.UTF_8);
@@ -117,6 +136,31 @@ public final class Compare {
             stderr.println("BenchMain compare: cannot write the report into " + out + ": " + e);
             return 1;
         }
+    }
+
+    /** The --only list, each word checked: an exact system id, or a prefix of ids before a '-' (ompi, cohort). */
+    static List<String> selection(String list) {
+        List<String> words = new ArrayList<>();
+        for (String w : list.split(",")) {
+            String t = w.trim();
+            if (t.isEmpty()) continue;
+            if (SYSTEM_IDS.stream().noneMatch(id -> selects(t, id))) {
+                throw new IllegalArgumentException("--only: unknown system '" + t + "' (known: " + String.join(", ", SYSTEM_IDS)
+                        + ", and ompi or cohort for all of theirs)");
+            }
+            words.add(t);
+        }
+        if (words.isEmpty()) throw new IllegalArgumentException("--only needs at least one system");
+        return words;
+    }
+
+    private static boolean selects(String word, String id) {
+        return id.equals(word) || id.startsWith(word + "-");
+    }
+
+    /** True when --only was not given or names this system. */
+    private boolean selected(String id) {
+        return only.isEmpty() || only.stream().anyMatch(w -> selects(w, id));
     }
 
     private static String value(String[] args, int i, String option) {
@@ -135,6 +179,11 @@ public final class Compare {
         c.add("Machine: " + Runtime.getRuntime().availableProcessors() + " processors, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch") + "; load average " + loadAtStart + " at the start, " + loadAverage() + " at the end");
         c.add("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "); 2 ranks everywhere");
+        if (rounds > 1) {
+            c.add(rounds + " rounds. In each, every system ran its ping-pong programs, then its object programs, then its allreduce"
+                    + " programs, in one order in odd rounds and the reverse in even ones. Figures are the medians over the rounds;"
+                    + " ratios are the medians of the ratios taken round by round, with their lowest and highest in brackets.");
+        }
         c.add("Machines are noisy: compare ratios from one run, not absolute times from different runs.");
         return c;
     }
@@ -151,17 +200,117 @@ public final class Compare {
 
     // ---------------------------------------------------------------------------------------------
 
-    private List<SystemResult> measure() throws IOException {
+    /** The order programs run in within a round: a round runs every system's programs of one group, then the next. */
+    static final List<String> GROUPS = List.of("pingpong", "objects", "allreduce");
+
+    /**
+     * One program run: what it measures (its group), its command, and where its result lines go. It
+     * fills the systems named in {@code systems}; a run that fails puts its problem on each.
+     */
+    static final class Job {
+        final String group;
+        final List<String> systems;
+        final List<String> cmd;
+        final Path dir;
+        final Map<String, String> env;
+        /** A Cohort transport's run: when it fails without a result line, the transport's other runs are skipped. */
+        final boolean cohort;
+
+        Job(String group, List<String> systems, List<String> cmd, Path dir, Map<String, String> env, boolean cohort) {
+            if (!GROUPS.contains(group)) throw new IllegalArgumentException("unknown group " + group);
+            this.group = group;
+            this.systems = List.copyOf(systems);
+            this.cmd = List.copyOf(cmd);
+            this.dir = dir;
+            this.env = Map.copyOf(env);
+            this.cohort = cohort;
+        }
+
+        @Override
+        public String toString() {
+            return group + " " + systems;
+        }
+    }
+
+    /**
+     * The jobs of one round in the order they run: group by group, and within a group in the listed
+     * order in odd rounds (counting from 1), reversed in even ones, so that no system always runs
+     * first or last when the machine's speed drifts.
+     */
+    static List<Job> schedule(List<Job> jobs, int round) {
+        List<Job> order = new ArrayList<>();
+        for (String g : GROUPS) {
+            List<Job> in = new ArrayList<>();
+            for (Job j : jobs) if (j.group.equals(g)) in.add(j);
+            if (round % 2 == 0) java.util.Collections.reverse(in);
+            order.addAll(in);
+        }
+        return order;
+    }
+
+    /** Every selected system's results, round by round (each list in table order). */
+    private List<List<SystemResult>> measure() throws IOException {
         Files.createDirectories(out.resolve("logs"));
         work = cacheDir().resolve("compare");
         Files.createDirectories(work);
-        List<SystemResult> all = new ArrayList<>();
-        all.add(measureC());
-        all.addAll(measureOmpiJava());
-        all.add(measureMpj());
-        all.add(measureMpi4py());
-        all.addAll(measureCohort());
-        return all;
+        List<SystemResult> systems = new ArrayList<>();
+        List<Job> jobs = new ArrayList<>();
+        prepareC(systems, jobs);
+        prepareOmpiJava(systems, jobs);
+        prepareMpj(systems, jobs);
+        prepareMpi4py(systems, jobs);
+        prepareCohort(systems, jobs);
+        systems.removeIf(s -> !selected(s.id()));
+        jobs.removeIf(j -> j.systems.stream().noneMatch(this::selected));
+
+        List<List<SystemResult>> byRound = new ArrayList<>();
+        Set<String> abandoned = new java.util.HashSet<>();
+        for (int round = 1; round <= rounds; round++) {
+            if (rounds > 1) {
+                log.println("compare: round " + round + " of " + rounds);
+                raw.add("# round " + round);
+            }
+            Map<String, SystemResult> results = new java.util.LinkedHashMap<>();
+            for (SystemResult s : systems) results.put(s.id(), s.emptyCopy());
+            for (Job job : schedule(jobs, round)) {
+                String owner = job.systems.get(0);
+                if (abandoned.contains(owner)) continue;
+                if (!run(job, results) && job.cohort) {
+                    abandoned.add(owner);
+                    results.get(owner).problem("its remaining runs were skipped");
+                }
+            }
+            byRound.add(new ArrayList<>(results.values()));
+        }
+        return byRound;
+    }
+
+    /**
+     * Runs one job into this round's results; false when a Cohort transport's run failed without a
+     * single result line (the transport cannot start: its remaining runs would only repeat the reason).
+     */
+    private boolean run(Job job, Map<String, SystemResult> results) {
+        List<SystemResult> targets = new ArrayList<>();
+        for (String id : job.systems) if (results.containsKey(id)) targets.add(results.get(id));
+        ExternalRun.Result r = runLogged(job.cmd, job.dir, job.env, line -> {
+            for (SystemResult s : targets) accept(s, line);
+        });
+        String p = r.problem(shortened(job.cmd), lastErr);
+        if (p == null) return true;
+        for (SystemResult s : targets) s.problem(p);
+        if (!job.cohort) return true;
+        return r.timedOut || r.lines.stream().anyMatch(l -> KvLine.parse(l, "cohort") != null);
+    }
+
+    /** Hands a result line to the system it belongs to: Cohort's lines by their transport field. */
+    private static void accept(SystemResult s, String line) {
+        if (s.cohort()) {
+            KvLine kv = KvLine.parse(line, "cohort");
+            if (kv != null && s.id().equals("cohort-" + kv.get("transport"))) s.accept(kv);
+        } else {
+            KvLine kv = KvLine.parse(line, s.id());
+            if (kv != null && kv.system().equals(s.id())) s.accept(kv);
+        }
     }
 
     private static Path cacheDir() {
@@ -179,23 +328,26 @@ public final class Compare {
         return c;
     }
 
-    private SystemResult measureC() {
+    private void prepareC(List<SystemResult> systems, List<Job> jobs) {
         SystemResult s = new SystemResult("c", "C, Open MPI", false);
+        systems.add(s);
         s.notApplicable(Metric.OBJECT, "C MPI has no objects");
+        if (!selected(s.id())) return;
         String why = firstMissing("mpicc", "mpirun");
         if (why != null) {
             s.missing(why + " (Debian: apt-get install openmpi-bin libopenmpi-dev)");
-            return s;
+            return;
         }
         try {
             Path pp = compileC("pingpong");
             Path ar = compileC("allreduce");
-            runInto(s, "c", concat(mpirun(), pp.toString(), Integer.toString(pingSmall), Integer.toString(pingLarge)), null, Map.of());
-            runInto(s, "c", concat(mpirun(), ar.toString(), Integer.toString(reduceSmall), Integer.toString(reduceLarge)), null, Map.of());
+            jobs.add(new Job("pingpong", List.of("c"), concat(mpirun(), pp.toString(), Integer.toString(pingSmall),
+                    Integer.toString(pingLarge)), null, Map.of(), false));
+            jobs.add(new Job("allreduce", List.of("c"), concat(mpirun(), ar.toString(), Integer.toString(reduceSmall),
+                    Integer.toString(reduceLarge)), null, Map.of(), false));
         } catch (IOException e) {
             s.missing(e.getMessage());
         }
-        return s;
     }
 
     private Path compileC(String name) throws IOException {
@@ -207,11 +359,13 @@ public final class Compare {
         return bin;
     }
 
-    private List<SystemResult> measureOmpiJava() {
+    private void prepareOmpiJava(List<SystemResult> systems, List<Job> jobs) {
         SystemResult heap = new SystemResult("ompi-heap", "Open MPI Java, byte[]/double[]", false);
         SystemResult direct = new SystemResult("ompi-direct", "Open MPI Java, direct buffers", false);
         for (SystemResult s : List.of(heap, direct)) s.notApplicable(Metric.OBJECT, "the Open MPI Java bindings have no object support");
         List<SystemResult> both = List.of(heap, direct);
+        systems.addAll(both);
+        if (!selected(heap.id()) && !selected(direct.id())) return;
         String why = firstMissing("mpirun");
         Path jar = ompiJar();
         if (why == null && jar == null) {
@@ -221,7 +375,7 @@ public final class Compare {
         if (why == null && javac() == null) why = "no javac next to " + System.getProperty("java.home") + " (a JRE, not a JDK)";
         if (why != null) {
             for (SystemResult s : both) s.missing(why);
-            return both;
+            return;
         }
         try {
             Path classes = compileJava("ompi", jar, "ompi/OmpiPingPong.java", "ompi/OmpiAllreduce.java");
@@ -231,17 +385,11 @@ public final class Compare {
                 boolean ping = main.equals("OmpiPingPong");
                 List<String> cmd = concat(mpirun(), java, "-cp", cp, main,
                         Integer.toString(ping ? pingSmall : reduceSmall), Integer.toString(ping ? pingLarge : reduceLarge));
-                ExternalRun.Result r = runLogged(cmd, null, Map.of(), line -> {
-                    accept(heap, "ompi-heap", line);
-                    accept(direct, "ompi-direct", line);
-                });
-                String p = r.problem(shortened(cmd), lastErr);
-                if (p != null) for (SystemResult s : both) s.problem(p);
+                jobs.add(new Job(ping ? "pingpong" : "allreduce", List.of(heap.id(), direct.id()), cmd, null, Map.of(), false));
             }
         } catch (IOException e) {
             for (SystemResult s : both) s.missing(e.getMessage());
         }
-        return both;
     }
 
     /** Open MPI's mpi.jar: COHORT_OMPI_JAR (or COHORT_MPI_JAR), else the caches the openmpi transport and the anchors build. */
@@ -275,32 +423,34 @@ public final class Compare {
         return found;
     }
 
-    private SystemResult measureMpj() {
+    private void prepareMpj(List<SystemResult> systems, List<Job> jobs) {
         SystemResult s = new SystemResult("mpj", "MPJ Express multicore", false);
+        systems.add(s);
+        if (!selected(s.id())) return;
         Path home;
         try {
             home = mpjHome();
         } catch (IOException e) {
             s.missing(e.getMessage());
-            return s;
+            return;
         }
         if (home == null) {
             s.missing("MPJ Express not found: no MPJ_HOME with lib/starter.jar and no /usr/share/mpj (Debian: apt-get install libmpj-java)");
-            return s;
+            return;
         }
         if (javac() == null) {
             s.missing("no javac next to " + System.getProperty("java.home"));
-            return s;
+            return;
         }
         try {
             Path classes = compileJava("mpj", home.resolve("lib").resolve("mpj.jar"), "mpj/MpjReference.java");
             List<String> cmd = List.of(javaExe(), "-jar", home.resolve("lib").resolve("starter.jar").toString(), "-np", "2",
                     "-dev", "multicore", "MpjReference", Integer.toString(pingSmall), Integer.toString(pingLarge));
-            runInto(s, "mpj", cmd, classes, Map.of("MPJ_HOME", home.toString()));
+            // one program measures ping-pong, the small map and allreduce
+            jobs.add(new Job("pingpong", List.of("mpj"), cmd, classes, Map.of("MPJ_HOME", home.toString()), false));
         } catch (IOException e) {
             s.missing(e.getMessage());
         }
-        return s;
     }
 
     /**
@@ -332,12 +482,14 @@ public final class Compare {
         return home;
     }
 
-    private SystemResult measureMpi4py() {
+    private void prepareMpi4py(List<SystemResult> systems, List<Job> jobs) {
         SystemResult s = new SystemResult("mpi4py", "mpi4py", false);
+        systems.add(s);
+        if (!selected(s.id())) return;
         String why = firstMissing("mpirun");
         if (why != null) {
             s.missing(why);
-            return s;
+            return;
         }
         List<String> tried = new ArrayList<>();
         String python = null;
@@ -361,20 +513,19 @@ public final class Compare {
         if (python == null) {
             s.missing("mpi4py is not installed for any python tried: " + String.join(", ", tried)
                     + " (Debian: apt-get install python3-mpi4py python3-numpy; or set COHORT_PYTHON)");
-            return s;
+            return;
         }
         try {
             Path script = extract("reference_mpi4py.py");
-            runInto(s, "mpi4py", concat(mpirun(), python, script.toString(), Integer.toString(pingSmall), Integer.toString(pingLarge)),
-                    null, Map.of());
+            // one program measures ping-pong, the small map and allreduce
+            jobs.add(new Job("pingpong", List.of("mpi4py"), concat(mpirun(), python, script.toString(), Integer.toString(pingSmall),
+                    Integer.toString(pingLarge)), null, Map.of(), false));
         } catch (IOException e) {
             s.missing(e.getMessage());
         }
-        return s;
     }
 
-    private List<SystemResult> measureCohort() {
-        List<SystemResult> out = new ArrayList<>();
+    private void prepareCohort(List<SystemResult> out, List<Job> jobs) {
         List<TransportProvider> providers;
         try {
             providers = Cohort.providers();
@@ -382,15 +533,16 @@ public final class Compare {
             SystemResult s = new SystemResult("cohort-local", "Cohort local", true);
             s.missing("cannot list Cohort's transports: " + e);
             out.add(s);
-            return out;
+            return;
         }
         SystemResult local = new SystemResult("cohort-local", "Cohort local", true);
         out.add(local);
         String cp = ownClassPath();
         List<String> javaCmd = List.of(javaExe(), "-cp", cp, BENCH_MAIN);
-        for (List<String> args : cohortArgs("local")) {
-            if (!runCohort(local, concat(javaCmd, args))) break;
+        for (Map.Entry<String, List<String>> run : cohortArgs("local")) {
+            jobs.add(new Job(run.getKey(), List.of(local.id()), concat(javaCmd, run.getValue()), null, Map.of("COHORT_NO_BUILD", "1"), true));
         }
+        if (NATIVE_TRANSPORTS.stream().noneMatch(t -> selected("cohort-" + t))) return;
 
         // A native transport is run when this JVM or `bin/cohort info` finds it available: info may
         // run on another JDK (ffm needs 22+), and cohort run picks the JDK a transport needs.
@@ -428,54 +580,34 @@ public final class Compare {
                 s.missing("bin/cohort not found above " + codeLocation() + "; native transports are started with cohort run");
                 continue;
             }
-            for (List<String> args : cohortArgs(name)) {
-                if (!runCohort(s, concat(List.of(script.toString(), "run", "-np", "2", "--transport", name, BENCH_MAIN), args))) break;
+            for (Map.Entry<String, List<String>> run : cohortArgs(name)) {
+                jobs.add(new Job(run.getKey(), List.of(s.id()), concat(List.of(script.toString(), "run", "-np", "2", "--transport", name,
+                        BENCH_MAIN), run.getValue()), null, Map.of("COHORT_NO_BUILD", "1"), true));
             }
         }
-        return out;
     }
 
-    /** The BenchMain command lines for one transport: ping-pong in two size ranges, objects, allreduce x3. */
-    private List<List<String>> cohortArgs(String transport) {
-        List<List<String>> runs = new ArrayList<>();
+    /** The BenchMain command lines for one transport, each with its group: ping-pong in two size ranges, objects, allreduce x3. */
+    private List<Map.Entry<String, List<String>>> cohortArgs(String transport) {
+        List<Map.Entry<String, List<String>>> runs = new ArrayList<>();
         List<String> common = List.of("--transport", transport, "--format", "kv");
         if (quick) {
-            runs.add(concat(List.of("latency", "--sizes", "1:8192", "--iterations", Integer.toString(pingSmall), "--warmup",
-                    Integer.toString(pingSmall / 10)), common));
-            runs.add(concat(List.of("latency", "--sizes", "16384:4194304", "--iterations", Integer.toString(pingLarge), "--warmup",
-                    Integer.toString(Math.max(10, pingLarge / 10))), common));
-            runs.add(concat(List.of("objlatency", "--iterations", "5000", "--warmup", "500"), common));
+            runs.add(Map.entry("pingpong", concat(List.of("latency", "--sizes", "1:8192", "--iterations", Integer.toString(pingSmall),
+                    "--warmup", Integer.toString(pingSmall / 10)), common)));
+            runs.add(Map.entry("pingpong", concat(List.of("latency", "--sizes", "16384:4194304", "--iterations",
+                    Integer.toString(pingLarge), "--warmup", Integer.toString(Math.max(10, pingLarge / 10))), common)));
+            runs.add(Map.entry("objects", concat(List.of("objlatency", "--iterations", "5000", "--warmup", "500"), common)));
         } else {
-            runs.add(concat(List.of("latency", "--sizes", "1:4194304"), common));
-            runs.add(concat(List.of("objlatency"), common));
+            runs.add(Map.entry("pingpong", concat(List.of("latency", "--sizes", "1:4194304"), common)));
+            runs.add(Map.entry("objects", concat(List.of("objlatency"), common)));
         }
         for (int doubles : new int[]{1, 1024, 1 << 20}) {
             int iters = doubles > 1024 ? reduceLarge : reduceSmall;
             String bytes = Integer.toString(doubles * 8);
-            runs.add(concat(List.of("allreduce", "--type", "double", "--sizes", bytes + ":" + bytes, "--iterations",
-                    Integer.toString(iters), "--warmup", Integer.toString(Math.max(5, iters / 10))), common));
+            runs.add(Map.entry("allreduce", concat(List.of("allreduce", "--type", "double", "--sizes", bytes + ":" + bytes,
+                    "--iterations", Integer.toString(iters), "--warmup", Integer.toString(Math.max(5, iters / 10))), common)));
         }
         return runs;
-    }
-
-    /**
-     * Runs one BenchMain command line into {@code s}; false when it failed without a single result
-     * line (the transport cannot start: the remaining runs would only repeat the reason).
-     */
-    private boolean runCohort(SystemResult s, List<String> cmd) {
-        String transport = s.id().substring("cohort-".length());
-        Map<String, String> env = new HashMap<>();
-        env.put("COHORT_NO_BUILD", "1");
-        ExternalRun.Result r = runLogged(cmd, null, env, line -> {
-            KvLine kv = KvLine.parse(line, "cohort");
-            if (kv != null && transport.equals(kv.get("transport"))) s.accept(kv);
-        });
-        String p = r.problem(shortened(cmd), lastErr);
-        if (p == null) return true;
-        s.problem(p);
-        boolean any = r.lines.stream().anyMatch(l -> KvLine.parse(l, "cohort") != null);
-        if (!any && !r.timedOut) s.problem("the remaining runs of this transport were skipped");
-        return any || r.timedOut;
     }
 
     /**
@@ -540,17 +672,6 @@ public final class Compare {
     }
 
     // ---------------------------------------------------------------------------------------------
-
-    private void runInto(SystemResult s, String system, List<String> cmd, Path dir, Map<String, String> env) {
-        ExternalRun.Result r = runLogged(cmd, dir, env, line -> accept(s, system, line));
-        String p = r.problem(shortened(cmd), lastErr);
-        if (p != null) s.problem(p);
-    }
-
-    private static void accept(SystemResult s, String system, String line) {
-        KvLine kv = KvLine.parse(line, system);
-        if (kv != null && kv.system().equals(system)) s.accept(kv);
-    }
 
     private ExternalRun.Result runLogged(List<String> cmd, Path dir, Map<String, String> env, java.util.function.Consumer<String> onLine) {
         Path err = out.resolve("logs").resolve(String.format(Locale.ROOT, "%02d.err", ++logCount));

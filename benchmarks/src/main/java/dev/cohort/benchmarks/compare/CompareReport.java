@@ -34,16 +34,50 @@ public final class CompareReport {
     public static final String LATENCY_PNG = "latency.png";
     public static final String BANDWIDTH_PNG = "bandwidth.png";
 
+    /** The figures: each system's medians over the rounds (its one round's when there is one). */
     private final List<SystemResult> systems;
+    /** Every round's results, each list in table order. */
+    private final List<List<SystemResult>> rounds;
     private final List<String> context;
 
     /**
+     * A report of one round.
+     *
      * @param systems every system, measured or missing, in table order
      * @param context lines describing the run (date, machine, mode), shown on top of the report
      */
     public CompareReport(List<SystemResult> systems, List<String> context) {
-        this.systems = new ArrayList<>(systems);
+        this(List.of(systems), systems, context);
+    }
+
+    private CompareReport(List<List<SystemResult>> rounds, List<SystemResult> figures, List<String> context) {
+        this.rounds = new ArrayList<>();
+        for (List<SystemResult> r : rounds) this.rounds.add(List.copyOf(r));
+        this.systems = new ArrayList<>(figures);
         this.context = new ArrayList<>(context);
+    }
+
+    /**
+     * A report of several rounds, each holding the same systems in the same order: figures are the
+     * medians over the rounds, and each ratio the median of the ratios taken round by round.
+     */
+    public static CompareReport ofRounds(List<List<SystemResult>> rounds, List<String> context) {
+        if (rounds.isEmpty()) throw new IllegalArgumentException("no rounds");
+        List<SystemResult> first = rounds.get(0);
+        for (List<SystemResult> r : rounds) {
+            if (r.size() != first.size()) throw new IllegalArgumentException("the rounds hold different systems");
+            for (int i = 0; i < r.size(); i++) {
+                if (!r.get(i).id().equals(first.get(i).id())) throw new IllegalArgumentException("the rounds hold different systems");
+            }
+        }
+        if (rounds.size() == 1) return new CompareReport(first, context);
+        List<SystemResult> medians = new ArrayList<>();
+        for (int i = 0; i < first.size(); i++) {
+            List<SystemResult> same = new ArrayList<>();
+            for (List<SystemResult> r : rounds) same.add(r.get(i));
+            medians.add(SystemResult.ofRounds(same));
+        }
+        return new CompareReport(rounds, medians, context);
     }
 
     /** The ratio of Cohort's figure to the peer's as described above, or null when one is missing. */
@@ -65,7 +99,7 @@ public final class CompareReport {
             rows.add(r);
         }
         sb.append(columns(rows));
-        List<String[]> ratios = ratioRows();
+        List<String[]> ratios = ratioRows(false);
         if (ratios.size() > 1) {
             sb.append('\n').append("Ratios (Cohort time / peer time; above 1 = Cohort slower; bandwidth as time per byte)\n");
             sb.append(columns(ratios));
@@ -85,7 +119,11 @@ public final class CompareReport {
         return h;
     }
 
-    private List<String[]> ratioRows() {
+    /**
+     * One row per Cohort transport and peer: the ratio, or with several rounds "median (lowest-highest)";
+     * {@code byRound}: one row per transport, peer and round instead.
+     */
+    private List<String[]> ratioRows(boolean byRound) {
         List<String[]> rows = new ArrayList<>();
         String[] h = header("ratio");
         for (Metric m : Metric.values()) h[m.ordinal() + 1] = m.title();
@@ -93,18 +131,56 @@ public final class CompareReport {
         for (SystemResult c : systems) {
             if (!c.cohort() || c.missingReason() != null) continue;
             for (Map.Entry<String, String> peer : RATIO_PEERS.entrySet()) {
-                SystemResult p = find(peer.getKey());
+                SystemResult p = find(systems, peer.getKey());
                 if (p == null || p.missingReason() != null) continue;
-                String[] r = new String[Metric.values().length + 1];
-                r[0] = c.title() + " / " + peer.getValue();
-                for (Metric m : Metric.values()) {
-                    Double q = ratio(m, c.value(m), p.value(m));
-                    r[m.ordinal() + 1] = q == null ? "-" : ratioText(q);
+                String title = c.title() + " / " + peer.getValue();
+                if (!byRound) {
+                    rows.add(row(title, m -> summary(roundRatios(m, c.id(), p.id()))));
+                    continue;
                 }
-                rows.add(r);
+                for (int k = 0; k < rounds.size(); k++) {
+                    List<SystemResult> round = rounds.get(k);
+                    rows.add(row(title + ", round " + (k + 1), m -> {
+                        Double q = ratioIn(round, m, c.id(), p.id());
+                        return q == null ? "-" : ratioText(q);
+                    }));
+                }
             }
         }
         return rows;
+    }
+
+    private static String[] row(String title, java.util.function.Function<Metric, String> cell) {
+        String[] r = new String[Metric.values().length + 1];
+        r[0] = title;
+        for (Metric m : Metric.values()) r[m.ordinal() + 1] = cell.apply(m);
+        return r;
+    }
+
+    /** "-", one ratio, or "median (lowest-highest)" of several. */
+    private static String summary(List<Double> q) {
+        Double med = SystemResult.median(q);
+        if (med == null) return "-";
+        if (q.size() == 1) return ratioText(med);
+        return ratioText(med) + " (" + ratioText(java.util.Collections.min(q)) + "-" + ratioText(java.util.Collections.max(q)) + ")";
+    }
+
+    /** The ratio of Cohort system {@code cohort} to {@code peer} in every round that measured both. */
+    List<Double> roundRatios(Metric m, String cohort, String peer) {
+        List<Double> out = new ArrayList<>();
+        for (List<SystemResult> r : rounds) {
+            Double q = ratioIn(r, m, cohort, peer);
+            if (q != null) out.add(q);
+        }
+        return out;
+    }
+
+    /** The ratio in one round, or null when that round lacks either figure. */
+    private static Double ratioIn(List<SystemResult> round, Metric m, String cohort, String peer) {
+        SystemResult c = find(round, cohort);
+        SystemResult p = find(round, peer);
+        if (c == null || p == null || c.missingReason() != null || p.missingReason() != null) return null;
+        return ratio(m, c.value(m), p.value(m));
     }
 
     private List<String> missingLines() {
@@ -117,8 +193,8 @@ public final class CompareReport {
         return out;
     }
 
-    private SystemResult find(String id) {
-        for (SystemResult s : systems) if (s.id().equals(id)) return s;
+    private static SystemResult find(List<SystemResult> in, String id) {
+        for (SystemResult s : in) if (s.id().equals(id)) return s;
         return null;
     }
 
@@ -193,11 +269,16 @@ public final class CompareReport {
                 + "= Java serialization, mpi4py pickle). Allreduce: SUM of 1, 1024 and 1048576 doubles, every rank\n"
                 + "timing its calls with a barrier after each, the mean over the two ranks, us. n/a: the system has\n"
                 + "no such operation; -: not measured.\n");
-        List<String[]> ratios = ratioRows();
+        List<String[]> ratios = ratioRows(false);
         if (ratios.size() > 1) {
             sb.append("\n## Ratios\n\nCohort's time over the peer's time in the same run: above 1 means Cohort is slower. For the\n"
-                    + "bandwidth columns the ratio is the peer's MB/s over Cohort's (time per byte), so it reads the same way.\n\n");
-            sb.append(markdownTable(ratios));
+                    + "bandwidth columns the ratio is the peer's MB/s over Cohort's (time per byte), so it reads the same way.\n");
+            if (rounds.size() > 1) {
+                sb.append("With " + rounds.size() + " rounds: the median of the ratios taken round by round, lowest-highest in brackets;\n"
+                        + "the figures above are the medians of each system's own rounds.\n");
+            }
+            sb.append('\n').append(markdownTable(ratios));
+            if (rounds.size() > 1) sb.append("\n### Round by round\n\n").append(markdownTable(ratioRows(true)));
         }
         List<String> missing = missingLines();
         if (!missing.isEmpty()) {

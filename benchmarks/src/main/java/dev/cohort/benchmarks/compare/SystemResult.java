@@ -64,6 +64,63 @@ public final class SystemResult {
         this.cohort = cohort;
     }
 
+    /** A result with this one's name, kind, n/a marks and missing reason, and no figures: the start of another round. */
+    public SystemResult emptyCopy() {
+        SystemResult c = new SystemResult(id, title, cohort);
+        c.notApplicable.putAll(notApplicable);
+        c.missing = missing;
+        return c;
+    }
+
+    /**
+     * One system's rounds combined: each figure is the median of the rounds that measured it (the
+     * mean of the middle two for an even count); problems are kept with their round. Missing only
+     * when every round was.
+     */
+    public static SystemResult ofRounds(List<SystemResult> rounds) {
+        if (rounds.isEmpty()) throw new IllegalArgumentException("no rounds");
+        SystemResult first = rounds.get(0);
+        SystemResult m = new SystemResult(first.id, first.title, first.cohort);
+        m.notApplicable.putAll(first.notApplicable);
+        List<SystemResult> measured = new ArrayList<>();
+        for (SystemResult r : rounds) if (r.missingReason() == null) measured.add(r);
+        if (measured.isEmpty()) {
+            m.missing = first.missingReason();
+            return m;
+        }
+        medians(measured, r -> r.latencyUs, m.latencyUs);
+        medians(measured, r -> r.bandwidthMBps, m.bandwidthMBps);
+        medians(measured, r -> r.allreduceUs, m.allreduceUs);
+        List<Double> objects = new ArrayList<>();
+        for (SystemResult r : measured) if (r.objectUs != null) objects.add(r.objectUs);
+        m.objectUs = median(objects);
+        for (int i = 0; i < rounds.size(); i++) {
+            SystemResult r = rounds.get(i);
+            String prefix = rounds.size() > 1 ? "round " + (i + 1) + ": " : "";
+            if (r.missingReason() != null) m.problems.add(prefix + "nothing measured: " + r.missingReason());
+            else for (String p : r.problems) m.problems.add(prefix + p);
+        }
+        return m;
+    }
+
+    private static void medians(List<SystemResult> rounds, java.util.function.Function<SystemResult, Map<Long, Double>> curve,
+                                Map<Long, Double> into) {
+        TreeMap<Long, List<Double>> all = new TreeMap<>();
+        for (SystemResult r : rounds) {
+            for (Map.Entry<Long, Double> e : curve.apply(r).entrySet()) all.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+        }
+        for (Map.Entry<Long, List<Double>> e : all.entrySet()) into.put(e.getKey(), median(e.getValue()));
+    }
+
+    /** The median of the values, or null when there are none. */
+    public static Double median(List<Double> values) {
+        if (values.isEmpty()) return null;
+        List<Double> v = new ArrayList<>(values);
+        Collections.sort(v);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
     public String id() {
         return id;
     }

@@ -125,6 +125,92 @@ class CompareReportTest {
     }
 
     @Test
+    void roundsRunGroupByGroupAndAlternateTheOrderWithinEachGroup() {
+        Compare.Job cPing = job("pingpong", "c");
+        Compare.Job cReduce = job("allreduce", "c");
+        Compare.Job ffmPing = job("pingpong", "cohort-ffm");
+        Compare.Job ffmObj = job("objects", "cohort-ffm");
+        Compare.Job ffmReduce = job("allreduce", "cohort-ffm");
+        List<Compare.Job> listed = List.of(cPing, cReduce, ffmPing, ffmObj, ffmReduce);
+        assertEquals(List.of(cPing, ffmPing, ffmObj, cReduce, ffmReduce), Compare.schedule(listed, 1));
+        assertEquals(List.of(ffmPing, cPing, ffmObj, ffmReduce, cReduce), Compare.schedule(listed, 2));
+        assertEquals(Compare.schedule(listed, 1), Compare.schedule(listed, 3));
+    }
+
+    private static Compare.Job job(String group, String system) {
+        return new Compare.Job(group, List.of(system), List.of("true"), null, java.util.Map.of(), system.startsWith("cohort"));
+    }
+
+    @Test
+    void onlyTakesSystemIdsAndTheirFamilies() {
+        assertEquals(List.of("c", "ompi", "cohort-ffm"), Compare.selection("c, ompi,cohort-ffm"));
+        assertEquals(List.of("cohort"), Compare.selection("cohort"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Compare.selection("c,fortran"));
+        assertTrue(e.getMessage().contains("unknown system 'fortran'"), e.getMessage());
+        // "coh" is not a family: only whole words before a '-' select several systems
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Compare.selection("coh"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Compare.selection(" , "));
+    }
+
+    @Test
+    void compareRejectsBadRoundsAndSelectionsBeforeRunningAnything(@TempDir Path dir) {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream o = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        java.io.PrintStream e = new java.io.PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(2, Compare.run(new String[]{"--out", dir.toString(), "--rounds", "0"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--rounds must be at least 1"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, Compare.run(new String[]{"--out", dir.toString(), "--rounds", "two"}, o, e));
+        assertEquals(2, Compare.run(new String[]{"--out", dir.toString(), "--only", "java"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown system 'java'"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(dir.toFile().list().length == 0, "nothing was written");
+    }
+
+    /** A round in which C's 8 B ping-pong took {@code cUs} and Cohort local's {@code cohortUs}. */
+    private static List<SystemResult> round(double cUs, double cohortUs, boolean cohortRan) {
+        SystemResult c = new SystemResult("c", "C, Open MPI", false);
+        SystemResult local = new SystemResult("cohort-local", "Cohort local", true);
+        c.accept(KvLine.parse("c pingpong bytes=8 half_rtt_us=" + cUs + " MBps=1", "c"));
+        if (cohortRan) {
+            local.accept(KvLine.parse("cohort latency bytes=8 half_rtt_us=" + cohortUs + " MBps=1 transport=local np=2", "cohort"));
+        } else {
+            local.problem("exit code 1");
+        }
+        return List.of(c, local);
+    }
+
+    @Test
+    void severalRoundsGiveMedianFiguresAndTheMedianOfRoundByRoundRatios() {
+        // the machine is fast, then slow, then fast: round by round Cohort is 1.2x, 1.5x, 1.1x C
+        List<List<SystemResult>> rounds = List.of(round(0.2, 0.24, true), round(1.0, 1.5, true), round(0.3, 0.33, true),
+                round(0.25, 0, false));
+        SystemResult cMedian = SystemResult.ofRounds(List.of(rounds.get(0).get(0), rounds.get(1).get(0), rounds.get(2).get(0),
+                rounds.get(3).get(0)));
+        assertEquals(0.275, cMedian.value(Metric.LATENCY_8B), 1e-12); // four rounds: the mean of the middle two
+        SystemResult localMedian = SystemResult.ofRounds(List.of(rounds.get(0).get(1), rounds.get(1).get(1), rounds.get(2).get(1),
+                rounds.get(3).get(1)));
+        assertEquals(0.33, localMedian.value(Metric.LATENCY_8B), 1e-12); // the round without a figure does not count
+        assertNull(localMedian.missingReason());
+        assertTrue(localMedian.problems().contains("round 4: nothing measured: exit code 1"), localMedian.problems().toString());
+
+        CompareReport report = CompareReport.ofRounds(rounds, List.of("synthetic"));
+        List<Double> q = report.roundRatios(Metric.LATENCY_8B, "cohort-local", "c");
+        assertEquals(3, q.size());
+        assertEquals(1.2, q.get(0), 1e-9);
+        assertEquals(1.5, q.get(1), 1e-9);
+        assertEquals(1.1, q.get(2), 1e-9);
+        String row = report.table().lines().filter(l -> l.startsWith("Cohort local / C ")).findFirst().orElseThrow();
+        // the median of the rounds' ratios (1.2), not the ratio of the medians (0.33 / 0.275)
+        assertTrue(row.contains("1.20 (1.10-1.50)"), row);
+        String md = report.markdown();
+        assertTrue(md.contains("### Round by round"), md);
+        assertTrue(md.contains("| Cohort local / C, round 2 | 1.50 |"), md);
+
+        List<List<SystemResult>> mismatched = List.of(round(0.2, 0.24, true), List.of(rounds.get(0).get(0)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> CompareReport.ofRounds(mismatched, List.of()));
+    }
+
+    @Test
     void readsTheTransportsOfCohortInfo() {
         java.util.Map<String, String> t = Compare.parseInfo(List.of(
                 "Cohort 0.1.0-SNAPSHOT",
