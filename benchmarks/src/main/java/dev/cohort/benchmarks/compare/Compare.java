@@ -83,11 +83,12 @@ public final class Compare {
         this.timeout = timeout;
         this.log = log;
         this.pingSmall = 10000;   // also in --quick: a short row of small messages is one OS hiccup away from 10x
-        this.pingLarge = quick ? 50 : 1000;
+        // 50 round trips of 4 MiB are about 50 ms: one hiccup moved a --quick bandwidth by 3x
+        this.pingLarge = quick ? 200 : 1000;
         // 10,000 calls of about a microsecond are 10 ms: a scheduler hiccup of a few ms on a 2-core machine
         // decided the row (a 2-rank allreduce read 0.6 or 3.4 us from one run to the next)
         this.reduceSmall = 100_000;
-        this.reduceLarge = quick ? 10 : 100;
+        this.reduceLarge = quick ? 50 : 100;
     }
 
     /** Runs the comparison; 0 when the report was written, 2 for a usage error, 1 when writing failed. */
