@@ -17,9 +17,10 @@ import java.util.TreeSet;
  * {@code cohort run --transport mpj}: starts the job with MPJ Express's starter,
  *
  * <pre>
- * java -jar $MPJ_HOME/lib/starter.jar -np N -dev multicore -cp RUNTIME:APP dev.cohort.transport.mpj.MpjMain MAIN ARGS...
+ * java -jar $MPJ_HOME/lib/starter.jar -np N -dev multicore [JVM-OPTS] -cp RUNTIME:APP dev.cohort.transport.mpj.MpjMain MAIN ARGS...
  * </pre>
  *
+ * (the starter hands options it does not know to the JVM that runs the ranks: {@code --jvm-opt}s go there),
  * where RUNTIME is this launcher's own class path (mpi-core, kryo, the collectives, transport-mpj) and
  * APP the application class path; MPJ adds its own jars. The multicore device runs the ranks as threads
  * of one JVM with a class loader each. MPJ_HOME comes from -Dcohort.mpj.home (bin/cohort sets it from
@@ -41,12 +42,14 @@ final class MpjJobRunner {
     private final ApplicationMain main;
     private final AppClassPath classPath;
     private final String[] args;
+    private final List<String> jvmOpts;
 
-    MpjJobRunner(int np, ApplicationMain main, AppClassPath classPath, String[] args) {
+    MpjJobRunner(int np, ApplicationMain main, AppClassPath classPath, String[] args, List<String> jvmOpts) {
         this.np = np;
         this.main = main;
         this.classPath = classPath;
         this.args = args.clone();
+        this.jvmOpts = List.copyOf(jvmOpts);
     }
 
     /** MPJ_HOME with lib/starter.jar, or a UsageException saying how to get one. */
@@ -74,6 +77,7 @@ final class MpjJobRunner {
         cmd.add(Integer.toString(np));
         cmd.add("-dev");
         cmd.add(System.getProperty(DEVICE_PROPERTY, "multicore"));
+        cmd.addAll(jvmOpts);
         cmd.add("-cp");
         cmd.add(AppClassPath.join(List.of(runtimeClassPath, classPath.toString())));
         cmd.add(WRAPPER);

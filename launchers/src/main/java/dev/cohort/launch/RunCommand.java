@@ -120,17 +120,18 @@ final class RunCommand implements Callable<Integer> {
             return new MpirunJob(np, main, cp, programArgs.toArray(new String[0]), jvmOpts, tagOutput).run(err);
         }
         if (warning.length() > 0) err.println("cohort run: warning: " + warning);
+        if (chosen.equals("mpj")) {
+            // the ranks run in the JVM MPJ's starter starts, which gets the --jvm-opts
+            if (tagOutput) err.println("cohort run: warning: --tag-output is not supported with --transport mpj yet");
+            err.flush();
+            return new MpjJobRunner(np, main, cp, programArgs.toArray(new String[0]), jvmOpts).run(err);
+        }
         if (!jvmOpts.isEmpty() && !Boolean.getBoolean(JVM_OPTS_APPLIED_PROPERTY)) {
             err.println("cohort run: warning: --jvm-opt " + jvmOpts + " not applied: local ranks run in this JVM, "
                     + "so give the options to the java command that starts the launcher (bin/cohort does this)");
         }
         err.flush();
 
-        if (chosen.equals("mpj")) {
-            if (tagOutput) err.println("cohort run: warning: --tag-output is not supported with --transport mpj yet");
-            err.flush();
-            return new MpjJobRunner(np, main, cp, programArgs.toArray(new String[0])).run(err);
-        }
         CohortOptions options = CohortOptions.builder().transport("local").build();
         return new LocalJobRunner(np, main, cp, programArgs.toArray(new String[0]), tagOutput, options).run(err);
     }

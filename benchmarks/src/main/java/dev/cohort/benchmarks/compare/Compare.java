@@ -38,7 +38,8 @@ import java.util.TreeSet;
  * A peer that cannot be measured is listed as missing with the reason.
  */
 public final class Compare {
-    static final String USAGE = "Usage: BenchMain compare [--quick] [--rounds N] [--only SYSTEMS] [--out DIR] [--timeout SECONDS]\n"
+    static final String USAGE = "Usage: BenchMain compare [--quick] [--rounds N] [--only SYSTEMS] [--mpi openmpi|mpich] [--out DIR]\n"
+            + "                         [--timeout SECONDS]\n"
             + "  --quick            fewer iterations (under 10 minutes on a busy 2-core machine)\n"
             + "  --rounds N         measure every system N times, interleaved (default 1): figures are the medians\n"
             + "                     over the rounds, ratios the medians of the ratios taken round by round, with\n"
@@ -46,6 +47,9 @@ public final class Compare {
             + "  --only SYSTEMS     measure only these, comma-separated: c, ompi (both variants), ompi-heap,\n"
             + "                     ompi-direct, mpj, mpi4py, cohort (every transport), cohort-local, cohort-openmpi,\n"
             + "                     cohort-mpj, cohort-ffm\n"
+            + "  --mpi LIBRARY      the C MPI library of the C reference and the ffm transport: openmpi (default) or\n"
+            + "                     mpich (MPICH's mpicc.mpich and mpiexec.hydra; the Open MPI bindings, mpi4py and\n"
+            + "                     the openmpi transport are then left out)\n"
             + "  --out DIR          where compare.md, latency.png, bandwidth.png, raw.txt and logs/ go (default results)\n"
             + "  --timeout SECONDS  limit for each external run (default 180 with --quick, else 900)\n"
             + "Environment: COHORT_OMPI_JAR (Open MPI's mpi.jar), MPJ_HOME, COHORT_PYTHON, COHORT_CACHE (default\n"
@@ -59,6 +63,8 @@ public final class Compare {
             "cohort-openmpi", "cohort-mpj", "cohort-ffm");
 
     private final boolean quick;
+    /** "openmpi" or "mpich": the library of the C reference and the ffm transport. */
+    private final String mpi;
     private final int rounds;
     private final List<String> only;
     private final Path out;
@@ -75,8 +81,9 @@ public final class Compare {
     private Path lastErr;
     private int logCount;
 
-    private Compare(boolean quick, int rounds, List<String> only, Path out, long timeout, PrintStream log) {
+    private Compare(boolean quick, String mpi, int rounds, List<String> only, Path out, long timeout, PrintStream log) {
         this.quick = quick;
+        this.mpi = mpi;
         this.rounds = rounds;
         this.only = only;
         this.out = out;
@@ -95,6 +102,7 @@ public final class Compare {
     public static int run(String[] args, PrintStream stdout, PrintStream stderr) {
         boolean quick = false;
         int rounds = 1;
+        String mpi = "openmpi";
         List<String> only = List.of();
         Path out = Paths.get("results");
         Long timeout = null;
@@ -105,6 +113,10 @@ public final class Compare {
                     case "--out": out = Paths.get(value(args, ++i, "--out")); break;
                     case "--rounds": rounds = Integer.parseInt(value(args, ++i, "--rounds")); break;
                     case "--only": only = selection(value(args, ++i, "--only")); break;
+                    case "--mpi":
+                        mpi = value(args, ++i, "--mpi");
+                        if (!mpi.equals("openmpi") && !mpi.equals("mpich")) throw new IllegalArgumentException("--mpi must be openmpi or mpich, not '" + mpi + "'");
+                        break;
                     case "--timeout": timeout = Long.parseLong(value(args, ++i, "--timeout")); break;
                     case "-h": case "--help": stdout.println(USAGE); return 0;
                     default: throw new IllegalArgumentException("unknown option '" + args[i] + "'");
@@ -119,7 +131,7 @@ public final class Compare {
         }
         // the plots are drawn off screen; without this a launcher JVM on a desktop would open a display
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
-        Compare c = new Compare(quick, rounds, only, out, timeout != null ? timeout : quick ? 180 : 900, stderr);
+        Compare c = new Compare(quick, mpi, rounds, only, out, timeout != null ? timeout : quick ? 180 : 900, stderr);
         try {
             List<List<SystemResult>> byRound = c.measure();
             CompareReport report = CompareReport.ofRounds(byRound, c.context());
@@ -179,7 +191,8 @@ public final class Compare {
                 + pingLarge + " above; allreduce " + reduceSmall + " / " + reduceLarge + ")");
         c.add("Machine: " + Runtime.getRuntime().availableProcessors() + " processors, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch") + "; load average " + loadAtStart + " at the start, " + loadAverage() + " at the end");
-        c.add("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "); 2 ranks everywhere");
+        c.add("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "); 2 ranks everywhere; C MPI library: "
+                + (mpich() ? "MPICH (C reference and the ffm transport)" : "Open MPI"));
         if (rounds > 1) {
             c.add(rounds + " rounds. In each, every system ran its ping-pong programs, then its object programs, then its allreduce"
                     + " programs, in one order in odd rounds and the reverse in even ones. Figures are the medians over the rounds;"
@@ -322,29 +335,62 @@ public final class Compare {
         return Paths.get(System.getProperty("user.home"), ".cache", "cohort");
     }
 
-    /** mpirun with two ranks, as root if need be, and more ranks than cores allowed. */
-    private static List<String> mpirun() {
-        List<String> c = new ArrayList<>(List.of("mpirun", "-np", "2", "--oversubscribe"));
+    private boolean mpich() {
+        return mpi.equals("mpich");
+    }
+
+    /**
+     * The first of the tools found on PATH, or null: Debian's per-library names come first, so the
+     * library is the one asked for whichever the plain mpicc / mpirun alternatives point at.
+     */
+    private static String firstOnPath(String... tools) {
+        for (String t : tools) if (onPath(t) != null) return t;
+        return null;
+    }
+
+    /** The compiler wrapper of the chosen MPI library, or null. */
+    private String mpicc() {
+        return mpich() ? firstOnPath("mpicc.mpich") : firstOnPath("mpicc.openmpi", "mpicc");
+    }
+
+    /**
+     * The launcher of the chosen MPI library with two ranks (Open MPI: more ranks than cores allowed,
+     * as root if need be), or null when it is not installed.
+     */
+    private List<String> mpirun() {
+        if (mpich()) {
+            String l = firstOnPath("mpiexec.hydra", "mpiexec.mpich");
+            return l == null ? null : List.of(l, "-n", "2");
+        }
+        String l = firstOnPath("mpirun.openmpi", "mpirun");
+        if (l == null) return null;
+        List<String> c = new ArrayList<>(List.of(l, "-np", "2", "--oversubscribe"));
         if ("root".equals(System.getProperty("user.name"))) c.add("--allow-run-as-root");
         return c;
     }
 
+    /** Why a system that runs over Open MPI only is left out of an MPICH comparison, or null. */
+    private String openMpiOnly() {
+        return mpich() ? "runs over Open MPI only, and this comparison is --mpi mpich" : null;
+    }
+
     private void prepareC(List<SystemResult> systems, List<Job> jobs) {
-        SystemResult s = new SystemResult("c", "C, Open MPI", false);
+        SystemResult s = new SystemResult("c", mpich() ? "C, MPICH" : "C, Open MPI", false);
         systems.add(s);
         s.notApplicable(Metric.OBJECT, "C MPI has no objects");
         if (!selected(s.id())) return;
-        String why = firstMissing("mpicc", "mpirun");
-        if (why != null) {
-            s.missing(why + " (Debian: apt-get install openmpi-bin libopenmpi-dev)");
+        List<String> launcher = mpirun();
+        if (mpicc() == null || launcher == null) {
+            s.missing((mpicc() == null ? (mpich() ? "mpicc.mpich" : "mpicc") : mpich() ? "mpiexec.hydra" : "mpirun")
+                    + " not found on PATH (Debian: apt-get install " + (mpich() ? "mpich libmpich-dev" : "openmpi-bin libopenmpi-dev") + ")");
             return;
         }
         try {
             Path pp = compileC("pingpong");
             Path ar = compileC("allreduce");
-            jobs.add(new Job("pingpong", List.of("c"), concat(mpirun(), pp.toString(), Integer.toString(pingSmall),
+            jobs.add(new Job("pingpong", List.of("c"), concat(launcher, pp.toString(), Integer.toString(pingSmall),
                     Integer.toString(pingLarge)), null, Map.of(), false));
-            jobs.add(new Job("allreduce", List.of("c"), concat(mpirun(), ar.toString(), Integer.toString(reduceSmall),
+            jobs.add(new Job("allreduce", List.of("c"), concat(launcher, ar.toString(), Integer.toString(reduceSmall),
                     Integer.toString(reduceLarge)), null, Map.of(), false));
         } catch (IOException e) {
             s.missing(e.getMessage());
@@ -353,10 +399,10 @@ public final class Compare {
 
     private Path compileC(String name) throws IOException {
         Path src = extract("c/" + name + ".c");
-        Path bin = work.resolve("bin").resolve(name + "_c");
+        Path bin = work.resolve("bin").resolve(name + (mpich() ? "_c_mpich" : "_c"));
         if (Files.exists(bin) && Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(src)) > 0) return bin;
         Files.createDirectories(bin.getParent());
-        build(List.of("mpicc", "-O2", "-o", bin.toString(), src.toString()), "mpicc " + name + ".c");
+        build(List.of(mpicc(), "-O2", "-o", bin.toString(), src.toString()), mpicc() + " " + name + ".c");
         return bin;
     }
 
@@ -367,7 +413,8 @@ public final class Compare {
         List<SystemResult> both = List.of(heap, direct);
         systems.addAll(both);
         if (!selected(heap.id()) && !selected(direct.id())) return;
-        String why = firstMissing("mpirun");
+        String why = openMpiOnly();
+        if (why == null && mpirun() == null) why = "mpirun not found on PATH";
         Path jar = ompiJar();
         if (why == null && jar == null) {
             why = "Open MPI's mpi.jar not found (Debian ships libmpi_java.so but no mpi.jar): set COHORT_OMPI_JAR, or build it"
@@ -487,7 +534,9 @@ public final class Compare {
         SystemResult s = new SystemResult("mpi4py", "mpi4py", false);
         systems.add(s);
         if (!selected(s.id())) return;
-        String why = firstMissing("mpirun");
+        // Debian's mpi4py is built for Open MPI
+        String why = mpich() ? "Debian's mpi4py runs over Open MPI, and this comparison is --mpi mpich"
+                : mpirun() == null ? "mpirun not found on PATH" : null;
         if (why != null) {
             s.missing(why);
             return;
@@ -564,6 +613,10 @@ public final class Compare {
         for (String name : names) {
             SystemResult s = new SystemResult("cohort-" + name, "Cohort " + name, true);
             out.add(s);
+            if (name.equals("openmpi") && openMpiOnly() != null) {
+                s.missing(openMpiOnly());
+                continue;
+            }
             boolean availableHere = here.containsKey(name) && here.get(name) == null;
             String infoLine = info.get(name);
             boolean availableInInfo = infoLine != null && infoLine.startsWith("available");
@@ -581,9 +634,11 @@ public final class Compare {
                 s.missing("bin/cohort not found above " + codeLocation() + "; native transports are started with cohort run");
                 continue;
             }
+            List<String> launch = new ArrayList<>(List.of(script.toString(), "run", "-np", "2", "--transport", name));
+            if (name.equals("ffm")) launch.addAll(List.of("--mpi", mpi));
+            launch.add(BENCH_MAIN);
             for (Map.Entry<String, List<String>> run : cohortArgs(name)) {
-                jobs.add(new Job(run.getKey(), List.of(s.id()), concat(List.of(script.toString(), "run", "-np", "2", "--transport", name,
-                        BENCH_MAIN), run.getValue()), null, Map.of("COHORT_NO_BUILD", "1"), true));
+                jobs.add(new Job(run.getKey(), List.of(s.id()), concat(launch, run.getValue()), null, Map.of("COHORT_NO_BUILD", "1"), true));
             }
         }
     }
@@ -750,12 +805,6 @@ public final class Compare {
     private static String javac() {
         Path p = Paths.get(System.getProperty("java.home"), "bin", "javac");
         return Files.isExecutable(p) ? p.toString() : null;
-    }
-
-    /** "X not found on PATH" for the first tool missing, or null. */
-    private static String firstMissing(String... tools) {
-        for (String t : tools) if (onPath(t) == null) return t + " not found on PATH";
-        return null;
     }
 
     private static Path onPath(String tool) {

@@ -163,6 +163,8 @@ class CompareReportTest {
         assertEquals(2, Compare.run(new String[]{"--out", dir.toString(), "--rounds", "two"}, o, e));
         assertEquals(2, Compare.run(new String[]{"--out", dir.toString(), "--only", "java"}, o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown system 'java'"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, Compare.run(new String[]{"--out", dir.toString(), "--mpi", "intel"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--mpi must be openmpi or mpich, not 'intel'"), err.toString(StandardCharsets.UTF_8));
         assertTrue(dir.toFile().list().length == 0, "nothing was written");
     }
 
