@@ -381,8 +381,9 @@ public final class Compare {
         if (!selected(s.id())) return;
         List<String> launcher = mpirun();
         if (mpicc() == null || launcher == null) {
-            s.missing((mpicc() == null ? (mpich() ? "mpicc.mpich" : "mpicc") : mpich() ? "mpiexec.hydra" : "mpirun")
-                    + " not found on PATH (Debian: apt-get install " + (mpich() ? "mpich libmpich-dev" : "openmpi-bin libopenmpi-dev") + ")");
+            String tool = mpicc() == null ? (mpich() ? "mpicc.mpich" : "mpicc") : (mpich() ? "mpiexec.hydra" : "mpirun");
+            String packages = mpich() ? "mpich libmpich-dev" : "openmpi-bin libopenmpi-dev";
+            s.missing(tool + " not found on PATH (Debian: apt-get install " + packages + ")");
             return;
         }
         try {
