@@ -65,6 +65,11 @@ final class JobScript {
         this.commandLine = List.copyOf(commandLine);
     }
 
+    /** True when the ranks will run the ffm transport (--transport ffm, or that property among the JVM options). */
+    boolean ffm() {
+        return jvmOpts.contains("-Dcohort.transport=ffm");
+    }
+
     int ranks() {
         return nodes * ppn;
     }
@@ -144,6 +149,16 @@ final class JobScript {
         line(s, "JAVA=java");
         line(s, "if [ -n \"${JAVA_HOME:-}\" ]; then JAVA=$JAVA_HOME/bin/java; fi");
         line(s, "");
+        boolean ffm = ffm();
+        if (ffm) {
+            line(s, "# Transport ffm hands the heap arrays themselves to MPI, whose single-copy transfers pin and walk their");
+            line(s, "# pages: where the kernel gives transparent huge pages on request, the heap asks for them.");
+            line(s, "JAVA_THP=()");
+            line(s, "case $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true) in");
+            line(s, "    *'[madvise]'*) JAVA_THP=(-XX:+UseTransparentHugePages) ;;");
+            line(s, "esac");
+            line(s, "");
+        }
         classPath(s);
         line(s, "");
         boolean srun = scheduler == Scheduler.SLURM && "srun".equals(launcher);
@@ -158,6 +173,8 @@ final class JobScript {
             line(s, "");
         }
         List<String> java = new ArrayList<>(jvmOpts);
+        // ffm calls the MPI library through java.lang.foreign, a restricted API
+        if (ffm && jvmOpts.stream().noneMatch(o -> o.startsWith("--enable-native-access"))) java.add(0, "--enable-native-access=ALL-UNNAMED");
         String program = ShellQuote.join(java);
         String tail = ShellQuote.quote(mainClass) + (args.isEmpty() ? "" : " " + ShellQuote.join(args));
         if (srun) {
@@ -168,7 +185,9 @@ final class JobScript {
             line(s, "# Run: mpirun starts one JVM per rank on the allocated nodes.");
             line(s, "mpirun ${MPIRUN_OPTS[@]+\"${MPIRUN_OPTS[@]}\"} -np \"$NP\"" + hostsOption() + " \\");
         }
-        line(s, "    \"$JAVA\"" + (program.isEmpty() ? "" : " " + program) + " -cp \"$CP\" " + tail);
+        // the huge-pages flag first, so that a --jvm-opt=-XX:-UseTransparentHugePages after it wins
+        line(s, "    \"$JAVA\"" + (ffm ? " ${JAVA_THP[@]+\"${JAVA_THP[@]}\"}" : "") + (program.isEmpty() ? "" : " " + program)
+                + " -cp \"$CP\" " + tail);
         return s.toString();
     }
 

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 
 import static dev.cohort.launch.JobScriptCommandTest.cohort;
@@ -247,6 +248,34 @@ class JobScriptExecutionTest {
         assertThat(job.exitCode).as(job.toString()).isZero();
         assertThat(job.mpirunArgs.get(0)).isEqualTo(System.getProperty("java.home") + "/bin/java");
         assertThat(job.out.lines().filter(l -> l.startsWith("rank "))).containsExactly(echoLine(List.of("a b")), echoLine(List.of("a b")));
+    }
+
+    @Test
+    void ffmRanksGetNativeAccessAndHugePagesWhereTheKernelGivesThemOnRequest() throws Exception {
+        Path script = write("jobscript", "slurm", "--nodes", "1", "--ppn", "1", "--walltime", "00:01:00", "--transport", "ffm",
+                "--jvm-opt", "-Dcohort.test=1", "-cp", LauncherProcess.testClasses().toString(), "dev.cohort.launch.testapps.PrintJvmArgs");
+        Map<String, String> env = schedulerEnv("slurm");
+        env.put("SLURM_NTASKS", "1");
+        Job job = run(script, work, env);
+        assertThat(job.exitCode).as(job.toString()).isZero();
+        List<String> jvm = job.out.lines().filter(l -> l.startsWith("jvm-arg ")).map(l -> l.substring(8)).collect(Collectors.toList());
+        String thp;
+        try {
+            thp = Files.readString(Paths.get("/sys/kernel/mm/transparent_hugepage/enabled"));
+        } catch (IOException e) {
+            thp = "";
+        }
+        List<String> expected = new ArrayList<>();
+        if (thp.contains("[madvise]")) expected.add("-XX:+UseTransparentHugePages");
+        expected.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dcohort.test=1", "-Dcohort.transport=ffm"));
+        assertThat(jvm).as(job.toString()).containsExactlyElementsOf(expected);
+        // and not for the other transports
+        Path plain = write("jobscript", "slurm", "--nodes", "1", "--ppn", "1", "--walltime", "00:01:00", "--transport", "openmpi",
+                "-cp", LauncherProcess.testClasses().toString(), "dev.cohort.launch.testapps.PrintJvmArgs");
+        Job other = run(plain, work, env);
+        assertThat(other.exitCode).as(other.toString()).isZero();
+        assertThat(other.out.lines().filter(l -> l.startsWith("jvm-arg "))).as(other.toString()).contains("jvm-arg -Dcohort.transport=openmpi")
+                .doesNotContain("jvm-arg -XX:+UseTransparentHugePages", "jvm-arg --enable-native-access=ALL-UNNAMED");
     }
 
     @ParameterizedTest
