@@ -65,6 +65,9 @@ public final class Compare {
     private final boolean quick;
     /** "openmpi" or "mpich": the library of the C reference and the ffm transport. */
     private final String mpi;
+    /** That library's compiler wrapper, and its launcher with two ranks: found on PATH once, null when missing. */
+    private final String mpicc;
+    private final List<String> mpirun;
     private final int rounds;
     private final List<String> only;
     private final Path out;
@@ -84,6 +87,8 @@ public final class Compare {
     private Compare(boolean quick, String mpi, int rounds, List<String> only, Path out, long timeout, PrintStream log) {
         this.quick = quick;
         this.mpi = mpi;
+        this.mpicc = findMpicc(mpi);
+        this.mpirun = findMpirun(mpi);
         this.rounds = rounds;
         this.only = only;
         this.out = out;
@@ -348,17 +353,17 @@ public final class Compare {
         return null;
     }
 
-    /** The compiler wrapper of the chosen MPI library, or null. */
-    private String mpicc() {
-        return mpich() ? firstOnPath("mpicc.mpich") : firstOnPath("mpicc.openmpi", "mpicc");
+    /** The compiler wrapper of the library, or null. */
+    private static String findMpicc(String mpi) {
+        return mpi.equals("mpich") ? firstOnPath("mpicc.mpich") : firstOnPath("mpicc.openmpi", "mpicc");
     }
 
     /**
      * The launcher of the chosen MPI library with two ranks (Open MPI: more ranks than cores allowed,
      * as root if need be), or null when it is not installed.
      */
-    private List<String> mpirun() {
-        if (mpich()) {
+    private static List<String> findMpirun(String mpi) {
+        if (mpi.equals("mpich")) {
             String l = firstOnPath("mpiexec.hydra", "mpiexec.mpich");
             return l == null ? null : List.of(l, "-n", "2");
         }
@@ -366,7 +371,7 @@ public final class Compare {
         if (l == null) return null;
         List<String> c = new ArrayList<>(List.of(l, "-np", "2", "--oversubscribe"));
         if ("root".equals(System.getProperty("user.name"))) c.add("--allow-run-as-root");
-        return c;
+        return List.copyOf(c);
     }
 
     /** Why a system that runs over Open MPI only is left out of an MPICH comparison, or null. */
@@ -379,9 +384,8 @@ public final class Compare {
         systems.add(s);
         s.notApplicable(Metric.OBJECT, "C MPI has no objects");
         if (!selected(s.id())) return;
-        List<String> launcher = mpirun();
-        if (mpicc() == null || launcher == null) {
-            String tool = mpicc() == null ? (mpich() ? "mpicc.mpich" : "mpicc") : (mpich() ? "mpiexec.hydra" : "mpirun");
+        if (mpicc == null || mpirun == null) {
+            String tool = mpicc == null ? (mpich() ? "mpicc.mpich" : "mpicc") : (mpich() ? "mpiexec.hydra" : "mpirun");
             String packages = mpich() ? "mpich libmpich-dev" : "openmpi-bin libopenmpi-dev";
             s.missing(tool + " not found on PATH (Debian: apt-get install " + packages + ")");
             return;
@@ -389,9 +393,9 @@ public final class Compare {
         try {
             Path pp = compileC("pingpong");
             Path ar = compileC("allreduce");
-            jobs.add(new Job("pingpong", List.of("c"), concat(launcher, pp.toString(), Integer.toString(pingSmall),
+            jobs.add(new Job("pingpong", List.of("c"), concat(mpirun, pp.toString(), Integer.toString(pingSmall),
                     Integer.toString(pingLarge)), null, Map.of(), false));
-            jobs.add(new Job("allreduce", List.of("c"), concat(launcher, ar.toString(), Integer.toString(reduceSmall),
+            jobs.add(new Job("allreduce", List.of("c"), concat(mpirun, ar.toString(), Integer.toString(reduceSmall),
                     Integer.toString(reduceLarge)), null, Map.of(), false));
         } catch (IOException e) {
             s.missing(e.getMessage());
@@ -403,7 +407,7 @@ public final class Compare {
         Path bin = work.resolve("bin").resolve(name + (mpich() ? "_c_mpich" : "_c"));
         if (Files.exists(bin) && Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(src)) > 0) return bin;
         Files.createDirectories(bin.getParent());
-        build(List.of(mpicc(), "-O2", "-o", bin.toString(), src.toString()), mpicc() + " " + name + ".c");
+        build(List.of(mpicc, "-O2", "-o", bin.toString(), src.toString()), mpicc + " " + name + ".c");
         return bin;
     }
 
@@ -415,7 +419,7 @@ public final class Compare {
         systems.addAll(both);
         if (!selected(heap.id()) && !selected(direct.id())) return;
         String why = openMpiOnly();
-        if (why == null && mpirun() == null) why = "mpirun not found on PATH";
+        if (why == null && mpirun == null) why = "mpirun not found on PATH";
         Path jar = ompiJar();
         if (why == null && jar == null) {
             why = "Open MPI's mpi.jar not found (Debian ships libmpi_java.so but no mpi.jar): set COHORT_OMPI_JAR, or build it"
@@ -432,7 +436,7 @@ public final class Compare {
             String java = javaExe();
             for (String main : List.of("OmpiPingPong", "OmpiAllreduce")) {
                 boolean ping = main.equals("OmpiPingPong");
-                List<String> cmd = concat(mpirun(), java, "-cp", cp, main,
+                List<String> cmd = concat(mpirun, java, "-cp", cp, main,
                         Integer.toString(ping ? pingSmall : reduceSmall), Integer.toString(ping ? pingLarge : reduceLarge));
                 jobs.add(new Job(ping ? "pingpong" : "allreduce", List.of(heap.id(), direct.id()), cmd, null, Map.of(), false));
             }
@@ -537,7 +541,7 @@ public final class Compare {
         if (!selected(s.id())) return;
         // Debian's mpi4py is built for Open MPI
         String why = mpich() ? "Debian's mpi4py runs over Open MPI, and this comparison is --mpi mpich"
-                : mpirun() == null ? "mpirun not found on PATH" : null;
+                : mpirun == null ? "mpirun not found on PATH" : null;
         if (why != null) {
             s.missing(why);
             return;
@@ -569,7 +573,7 @@ public final class Compare {
         try {
             Path script = extract("reference_mpi4py.py");
             // one program measures ping-pong, the small map and allreduce
-            jobs.add(new Job("pingpong", List.of("mpi4py"), concat(mpirun(), python, script.toString(), Integer.toString(pingSmall),
+            jobs.add(new Job("pingpong", List.of("mpi4py"), concat(mpirun, python, script.toString(), Integer.toString(pingSmall),
                     Integer.toString(pingLarge)), null, Map.of(), false));
         } catch (IOException e) {
             s.missing(e.getMessage());

@@ -744,24 +744,13 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
      * or a long message's head) the message is kept in {@link #arrived} and the receive goes the
      * general way, first in line, which fails it or takes the head and its chunks. Holds lock.
      */
-    private void aheadArrived(MpiOp op) {
+    private void aheadArrived(MpiOp op) throws MPIException {
         ByteBuffer block = op.ahead.bytes;
         int bytes = block.getInt(0);
         int source = block.getInt(4);
-        if (bytes <= HEAD_DATA) {
-            int size = op.type.size();
-            int n = bytes / size;
-            if (op.buf == null) {
-                byte[] b = new byte[bytes];
-                op.ahead.copyOut(PREFIX, b, ElementType.BYTE, 0, bytes);
-                op.completeReceive(op.comm.worldRankOf(source), op.tag, n, op.type, b);
-                return;
-            }
-            if (n <= op.count) {
-                op.ahead.copyOut(PREFIX / size, op.buf, op.type, op.offset, n);
-                op.completeReceive(op.comm.worldRankOf(source), op.tag, n, op.type, null);
-                return;
-            }
+        if (bytes <= HEAD_DATA && (op.buf == null || bytes / op.type.size() <= op.count)) {
+            deliver(op, null, op.ahead, source, op.tag, op.type, bytes);   // short: no chunks, no communicator needed
+            return;
         }
         Staging data = op.ahead;
         op.ahead = null;
@@ -849,7 +838,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
                 r.fail(e);
                 return true;
             }
-            receive(r, c, bytes, n, msgType, msgSource, st.getTag());
+            receive(r, c, bytes, msgType, msgSource, st.getTag());
         } catch (MPIException e) {
             r.fail(mpiError(r.comm, r.op, e));
         }
@@ -857,23 +846,32 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     }
 
     /** Receives the short message a probe found (it is there, so MPI_Recv does not wait for a sender). Holds lock. */
-    private void receive(MpiOp r, Intracomm c, int bytes, int n, ElementType msgType, int mpiSource, int mpiTag)
+    private void receive(MpiOp r, Intracomm c, int bytes, ElementType msgType, int mpiSource, int mpiTag)
             throws MPIException {
         Staging s = pool.take(PREFIX + bytes);
         try {
             c.recv(s.bytes, PREFIX + bytes, MPI.BYTE, mpiSource, mpiTag);
-            Object payload = null;
-            if (r.buf == null) {
-                byte[] b = new byte[bytes];
-                s.copyOut(PREFIX, b, ElementType.BYTE, 0, bytes);
-                payload = b;
-            } else {
-                s.copyOut(PREFIX / msgType.size(), r.buf, r.type, r.offset, n);
-            }
-            r.completeReceive(r.comm.worldRankOf(mpiSource), mpiTag >>> TAG_SHIFT, n, msgType, payload);
+            deliver(r, c, s, mpiSource, mpiTag >>> TAG_SHIFT, msgType, bytes);
         } finally {
             pool.give(s);
         }
+    }
+
+    /**
+     * Copies a message that fits the receive from {@code block}, where its data follows the prefix,
+     * into the receive's buffer (a new byte[] for an object receive), receives a long message's
+     * chunks after it ({@code c} is used only then), and completes the receive. {@code source} is the
+     * sender's rank in the communicator. Holds lock.
+     */
+    private void deliver(MpiOp r, Intracomm c, Staging block, int source, int tag, ElementType type, int bytes)
+            throws MPIException {
+        Object payload = r.buf == null ? new byte[bytes] : null;
+        Object dst = r.buf == null ? payload : r.buf;
+        ElementType t = r.buf == null ? ElementType.BYTE : r.type;
+        int offset = r.buf == null ? 0 : r.offset;
+        block.copyOut(PREFIX / t.size(), dst, t, offset, Math.min(bytes, HEAD_DATA) / t.size());
+        if (bytes > HEAD_DATA) receiveChunks(c, source, mpiTag(tag, type) | CHUNK_BIT, bytes, dst, t, offset);
+        r.completeReceive(r.comm.worldRankOf(source), tag, bytes / type.size(), type, payload);
     }
 
     /**
@@ -943,13 +941,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         }
         arrived.remove(a);
         try {
-            Object payload = r.buf == null ? new byte[a.bytes] : null;
-            Object dst = r.buf == null ? payload : r.buf;
-            ElementType t = r.buf == null ? ElementType.BYTE : r.type;
-            int offset = r.buf == null ? 0 : r.offset;
-            a.data.copyOut(PREFIX / t.size(), dst, t, offset, Math.min(a.bytes, HEAD_DATA) / t.size());
-            if (a.bytes > HEAD_DATA) receiveChunks(c, a.source, mpiTag(a.tag, a.type) | CHUNK_BIT, a.bytes, dst, t, offset);
-            r.completeReceive(r.comm.worldRankOf(a.source), a.tag, n, a.type, payload);
+            deliver(r, c, a.data, a.source, a.tag, a.type, a.bytes);
         } finally {
             pool.give(a.data);
         }
