@@ -21,9 +21,10 @@ import java.nio.ByteBuffer;
  * Collectives by the MPI library's own algorithms, on the communicator's collective-context MPI
  * communicator. Blocking calls ({@link #forBlockingCalls()}) pass the buffers to MPI's blocking
  * collectives as they are (critical downcalls with heap access, no copy) and complete before the
- * request is returned. Nonblocking calls start MPI's nonblocking collectives (MPI_Iallreduce, ...)
+ * request is returned; they hold the transport's lock meanwhile, so the rank matches no point-to-point
+ * message until they return ({@link FfmTransport#enterBlocking} says when that can deadlock). Nonblocking calls start MPI's nonblocking collectives (MPI_Iallreduce, ...)
  * on native copies of the buffers, pooled, and copy the results back when MPI_Test reports them
- * done: a heap array cannot be handed to MPI beyond one call. Barrier is MPI_Ibarrier either way.
+ * done: a heap array cannot be handed to MPI beyond one call.
  * User-defined operations, MINLOC / MAXLOC on Cohort's interleaved (value, index) arrays, and
  * boolean[] buffers have no MPI equivalent and go to the portable algorithms over point-to-point.
  */
@@ -50,9 +51,10 @@ final class FfmCollectives implements CollectiveEngine {
         this.blocking = nonblocking != null;
     }
 
+    /** MPI's blocking collectives, unless the job polls its collectives ({@link FfmTransport#pollsCollectives}). */
     @Override
     public CollectiveEngine forBlockingCalls() {
-        if (blocking) return this;
+        if (blocking || t.pollsCollectives()) return this;
         FfmCollectives b = blockingTwin;
         if (b == null) blockingTwin = b = new FfmCollectives(t, comm, channel, this);
         return b;
@@ -112,6 +114,31 @@ final class FfmCollectives implements CollectiveEngine {
         return a == null ? MemorySegment.NULL : MemorySegment.ofArray(a);
     }
 
+    /** A blocking MPI collective: returns MPI's error code. */
+    @FunctionalInterface
+    private interface Call {
+        int call() throws Throwable;
+    }
+
+    /**
+     * Runs a blocking MPI collective under the transport's lock, which it holds until the other ranks
+     * have joined; the transport watches for the one way that can deadlock ({@link FfmTransport#enterBlocking}).
+     */
+    private Request blocking(String what, Call call) {
+        int rc;
+        synchronized (t.lock()) {
+            t.enterBlocking(what + " on " + comm.name());
+            try {
+                rc = call.call();
+            } catch (Throwable e) {
+                throw rethrow(e);
+            } finally {
+                t.leaveBlocking();
+            }
+        }
+        return done(rc, what);
+    }
+
     private Request done(int rc, String what) {
         if (rc != 0) {
             throw new CohortException(ErrorClass.INTERN, comm.worldRankOf(comm.rank()), "rank " + comm.rank() + ": " + what
@@ -126,8 +153,15 @@ final class FfmCollectives implements CollectiveEngine {
         return new CohortException(ErrorClass.INTERN, -1, "ffm: " + e, e);
     }
 
+    /**
+     * MPI_Barrier for a blocking barrier, like every blocking collective; MPI_Ibarrier, polled, for a
+     * nonblocking one. (Blocking barriers were MPI_Ibarrier polled from Java too, once: with Open MPI
+     * that made a barrier 2.4x slower in C alone, 0.63 us against 0.26, and each rank left it at a
+     * different moment, which the next collective paid for.)
+     */
     @Override
     public Request barrier() {
+        if (blocking) return blocking("barrier", () -> (int) Mpi.BARRIER.invokeExact(mpiComm()));
         NativeRequest r = new NativeRequest(t, comm, "barrier");
         synchronized (t.lock()) {
             int rc;
@@ -150,23 +184,15 @@ final class FfmCollectives implements CollectiveEngine {
                 return (int) Mpi.IBCAST.invokeExact(b, count, dt(type, buf), root, mpiComm(), r.slot);
             });
         }
-        synchronized (t.lock()) {
-            try {
-                return done((int) Mpi.BCAST.invokeExact(FfmTransport.segment(buf, type, offset, count), count, dt(type, buf), root,
-                        mpiComm()), "bcast");
-            } catch (Throwable e) {
-                throw rethrow(e);
-            }
-        }
+        MemorySegment b = FfmTransport.segment(buf, type, offset, count);
+        return blocking("bcast", () -> (int) Mpi.BCAST.invokeExact(b, count, dt(type, buf), root, mpiComm()));
     }
 
     private Request reduction(MethodHandle h, String what, Object send, int sendOffset, Object recv, int recvOffset, int count,
-                              ElementType type, long op) throws Throwable {
+                              ElementType type, long op) {
         MemorySegment s = send == null ? Mpi.IN_PLACE : FfmTransport.segment(send, type, sendOffset, count);
         MemorySegment r = FfmTransport.segment(recv, type, recvOffset, count);
-        synchronized (t.lock()) {
-            return done((int) h.invokeExact(s, r, count, dt(type, recv), op, mpiComm()), what);
-        }
+        return blocking(what, () -> (int) h.invokeExact(s, r, count, dt(type, recv), op, mpiComm()));
     }
 
     @Override
@@ -183,13 +209,7 @@ final class FfmCollectives implements CollectiveEngine {
         }
         MemorySegment s = send == null ? Mpi.IN_PLACE : FfmTransport.segment(send, type, sendOffset, count);
         MemorySegment r = recv == null ? MemorySegment.NULL : FfmTransport.segment(recv, type, recvOffset, count);
-        synchronized (t.lock()) {
-            try {
-                return done((int) Mpi.REDUCE.invokeExact(s, r, count, TYPES[type.ordinal()], o, root, mpiComm()), "reduce");
-            } catch (Throwable e) {
-                throw rethrow(e);
-            }
-        }
+        return blocking("reduce", () -> (int) Mpi.REDUCE.invokeExact(s, r, count, TYPES[type.ordinal()], o, root, mpiComm()));
     }
 
     @Override
@@ -197,11 +217,7 @@ final class FfmCollectives implements CollectiveEngine {
         long o = mpiOp(op);
         if (o == 0 || anyBoolean(send, recv)) return portable().allreduce(send, sendOffset, recv, recvOffset, count, type, op);
         if (!blocking) return stagedReduction(Mpi.IALLREDUCE, "allreduce", send, sendOffset, recv, recvOffset, count, type, o, true);
-        try {
-            return reduction(Mpi.ALLREDUCE, "allreduce", send, sendOffset, recv, recvOffset, count, type, o);
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        return reduction(Mpi.ALLREDUCE, "allreduce", send, sendOffset, recv, recvOffset, count, type, o);
     }
 
     @Override
@@ -209,11 +225,7 @@ final class FfmCollectives implements CollectiveEngine {
         long o = mpiOp(op);
         if (o == 0 || anyBoolean(send, recv)) return portable().scan(send, sendOffset, recv, recvOffset, count, type, op);
         if (!blocking) return stagedReduction(Mpi.ISCAN, "scan", send, sendOffset, recv, recvOffset, count, type, o, true);
-        try {
-            return reduction(Mpi.SCAN, "scan", send, sendOffset, recv, recvOffset, count, type, o);
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        return reduction(Mpi.SCAN, "scan", send, sendOffset, recv, recvOffset, count, type, o);
     }
 
     @Override
@@ -235,11 +247,7 @@ final class FfmCollectives implements CollectiveEngine {
             recv = type.newArray(count);
             recvOffset = 0;
         }
-        try {
-            return reduction(Mpi.EXSCAN, "exscan", send, sendOffset, recv, recvOffset, count, type, o);
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        return reduction(Mpi.EXSCAN, "exscan", send, sendOffset, recv, recvOffset, count, type, o);
     }
 
     @Override
@@ -262,14 +270,8 @@ final class FfmCollectives implements CollectiveEngine {
         }
         Object any = send != null ? send : recv;
         MemorySegment s = send == null ? Mpi.IN_PLACE : FfmTransport.segment(send, type, sendOffset, sendCount);
-        synchronized (t.lock()) {
-            try {
-                return done((int) Mpi.GATHERV.invokeExact(s, sendCount, dt(type, any), from(recv, type, recvOffset), ints(counts),
-                        ints(displs), dt(type, recv == null ? any : recv), root, mpiComm()), "gatherv");
-            } catch (Throwable e) {
-                throw rethrow(e);
-            }
-        }
+        return blocking("gatherv", () -> (int) Mpi.GATHERV.invokeExact(s, sendCount, dt(type, any), from(recv, type, recvOffset), ints(counts),
+                        ints(displs), dt(type, recv == null ? any : recv), root, mpiComm()));
     }
 
     @Override
@@ -292,14 +294,8 @@ final class FfmCollectives implements CollectiveEngine {
         }
         Object any = recv != null ? recv : send;
         MemorySegment r = recv == null ? Mpi.IN_PLACE : FfmTransport.segment(recv, type, recvOffset, recvCount);
-        synchronized (t.lock()) {
-            try {
-                return done((int) Mpi.SCATTERV.invokeExact(from(send, type, sendOffset), ints(counts), ints(displs),
-                        dt(type, send == null ? any : send), r, recvCount, dt(type, any), root, mpiComm()), "scatterv");
-            } catch (Throwable e) {
-                throw rethrow(e);
-            }
-        }
+        return blocking("scatterv", () -> (int) Mpi.SCATTERV.invokeExact(from(send, type, sendOffset), ints(counts), ints(displs),
+                        dt(type, send == null ? any : send), r, recvCount, dt(type, any), root, mpiComm()));
     }
 
     @Override
@@ -315,14 +311,8 @@ final class FfmCollectives implements CollectiveEngine {
             });
         }
         MemorySegment s = send == null ? Mpi.IN_PLACE : FfmTransport.segment(send, type, sendOffset, sendCount);
-        synchronized (t.lock()) {
-            try {
-                return done((int) Mpi.ALLGATHERV.invokeExact(s, sendCount, dt(type, send == null ? recv : send),
-                        from(recv, type, recvOffset), ints(counts), ints(displs), dt(type, recv), mpiComm()), "allgatherv");
-            } catch (Throwable e) {
-                throw rethrow(e);
-            }
-        }
+        return blocking("allgatherv", () -> (int) Mpi.ALLGATHERV.invokeExact(s, sendCount, dt(type, send == null ? recv : send),
+                        from(recv, type, recvOffset), ints(counts), ints(displs), dt(type, recv), mpiComm()));
     }
 
     @Override
@@ -343,15 +333,9 @@ final class FfmCollectives implements CollectiveEngine {
                         r.ints(recvDispls), dt(type, recv), mpiComm(), r.slot);
             });
         }
-        synchronized (t.lock()) {
-            try {
-                return done((int) Mpi.ALLTOALLV.invokeExact(from(send, type, sendOffset), ints(sendCounts), ints(sendDispls),
+        return blocking("alltoallv", () -> (int) Mpi.ALLTOALLV.invokeExact(from(send, type, sendOffset), ints(sendCounts), ints(sendDispls),
                         dt(type, send), from(recv, type, recvOffset), ints(recvCounts), ints(recvDispls), dt(type, recv),
-                        mpiComm()), "alltoallv");
-            } catch (Throwable e) {
-                throw rethrow(e);
-            }
-        }
+                        mpiComm()));
     }
 
     @Override
@@ -379,14 +363,8 @@ final class FfmCollectives implements CollectiveEngine {
         MemorySegment s = send == null ? Mpi.IN_PLACE : FfmTransport.segment(send, type, sendOffset, (int) total);
         MemorySegment r = send == null ? FfmTransport.segment(recv, type, recvOffset, (int) total)
                 : FfmTransport.segment(recv, type, recvOffset, counts[comm.rank()]);
-        synchronized (t.lock()) {
-            try {
-                return done((int) Mpi.REDUCE_SCATTER.invokeExact(s, r, ints(counts), TYPES[type.ordinal()], o, mpiComm()),
-                        "reduceScatter");
-            } catch (Throwable e) {
-                throw rethrow(e);
-            }
-        }
+        return blocking("reduceScatter", () -> (int) Mpi.REDUCE_SCATTER.invokeExact(s, r, ints(counts), TYPES[type.ordinal()], o,
+                mpiComm()));
     }
 
     /** allreduce / scan / exscan on native copies; {@code copyBack} false leaves the receive buffer as it is. */

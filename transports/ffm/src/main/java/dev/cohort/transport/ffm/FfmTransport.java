@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One process's rank over a C MPI library through java.lang.foreign.
@@ -47,7 +48,10 @@ import java.util.Locale;
  * send to another rank, and only while no receive of this rank waits (posted, or a blocking receive
  * polling); otherwise it becomes a nonblocking send plus polling, so sendrecv, and a thread sending
  * while another receives, cannot deadlock. (A thread that starts a receive while another thread of
- * the rank is already inside such a send waits until MPI has taken the send's data.)
+ * the rank is already inside such a send waits until MPI has taken the send's data.) The other
+ * exception is the blocking collectives, which pass heap arrays to MPI's blocking collectives and
+ * so must stay in one call: while one runs, this rank matches nothing, and a receive it posted
+ * before can leave a peer's send waiting ({@link #enterBlocking} warns when that looks like the case).
  */
 final class FfmTransport implements Transport, ProgressEngine {
     private static final ElementType[] TYPES = ElementType.values();
@@ -188,6 +192,7 @@ final class FfmTransport implements Transport, ProgressEngine {
             processorName = name.getString(0);
             ctxs[0] = new Ctx(0, dup(Mpi.COMM_WORLD), null, size);
             ctxs[1] = new Ctx(1, dup(Mpi.COMM_WORLD), null, size);
+            pollCollectives = agreeOnPolling();
             poller = new Thread(this::pollInBackground, "cohort-ffm-progress-" + rank);
             poller.setDaemon(true);
             poller.start();
@@ -293,6 +298,127 @@ final class FfmTransport implements Transport, ProgressEngine {
 
     Object lock() {
         return lock;
+    }
+
+    // ---------------------------------------------------------------- blocking collectives
+
+    /**
+     * True when blocking collectives run as MPI's nonblocking ones, polled from Java with the
+     * waiters' yielding idle strategy, instead of MPI's blocking ones: when some node of the job runs
+     * more ranks than cores and the library busy-polls regardless ({@link Abi#spinsWhenOversubscribed}).
+     * Every rank must choose alike (MPI matches no blocking collective with a nonblocking one), so
+     * the ranks agree at start-up: one MPI_Allreduce (MAX) of each rank's own view.
+     * {@code -Dcohort.ffm.pollCollectives=true|false} replaces a rank's view.
+     */
+    private final boolean pollCollectives;
+
+    private boolean agreeOnPolling() throws Throwable {
+        String forced = System.getProperty("cohort.ffm.pollCollectives");
+        boolean mine;
+        if (forced != null) {
+            mine = Boolean.parseBoolean(forced);
+        } else {
+            int local = localRanks();
+            mine = Mpi.ABI.spinsWhenOversubscribed() && local > Runtime.getRuntime().availableProcessors();
+        }
+        int[] in = {mine ? 1 : 0}, out = new int[1];
+        check((int) Mpi.ALLREDUCE.invokeExact(MemorySegment.ofArray(in), MemorySegment.ofArray(out), 1,
+                Mpi.ABI.datatype("INT32_T"), Mpi.ABI.op("MAX"), Mpi.COMM_WORLD), "MPI_Allreduce (agreeing on the collectives' mode)");
+        return out[0] != 0;
+    }
+
+    /** The job's ranks on this node, from the launcher's environment; 0 when it does not say. */
+    private static int localRanks() {
+        for (String name : new String[]{"MPI_LOCALNRANKS", "OMPI_COMM_WORLD_LOCAL_SIZE", "SLURM_NTASKS_PER_NODE"}) {
+            String v = System.getenv(name);
+            if (v == null) continue;
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                // e.g. Slurm's "2(x3)": not one number; try the next
+            }
+        }
+        return 0;
+    }
+
+    /** See {@link #pollCollectives}. */
+    boolean pollsCollectives() {
+        return pollCollectives;
+    }
+
+    /** Waiters yield at once, rather than spin first, where the ranks agreed that a node is oversubscribed. */
+    @Override
+    public boolean oversubscribed() {
+        return pollCollectives;
+    }
+
+    /** A blocking MPI collective entered while receives of this rank waited to be matched here. */
+    private static final class Blocked {
+        final String what;
+        final int receives;
+        final long since = System.nanoTime();
+
+        Blocked(String what, int receives) {
+            this.what = what;
+            this.receives = receives;
+        }
+    }
+
+    private volatile Blocked blocked;
+    private Thread blockedWatch;
+
+    /**
+     * Called under the lock just before a blocking MPI collective. Matching happens here, in Java,
+     * and cannot happen while the collective holds the lock in MPI: a receive this rank has posted
+     * stays invisible to MPI until the collective returns. If another rank is blocked sending to it
+     * (a synchronous send, or a send too long for MPI's eager protocol) before joining the collective,
+     * the job deadlocks. That cannot be told from here, so after {@code cohort.ffm.blockedWarnSeconds}
+     * (default 30) in such a collective the rank says so on stderr, once per call, instead of hanging
+     * silently. (A blocking collective cannot fall back to the nonblocking one on this rank alone: MPI
+     * does not match a blocking collective with a nonblocking one.)
+     */
+    void enterBlocking(String what) {
+        int receives = postedReceives + waitingReceivers;
+        if (receives == 0) return;
+        blocked = new Blocked(what, receives);
+        if (blockedWatch == null) {
+            blockedWatch = new Thread(this::watchBlocked, "cohort-ffm-blocked-" + rank);
+            blockedWatch.setDaemon(true);
+            blockedWatch.start();
+        } else {
+            LockSupport.unpark(blockedWatch);
+        }
+    }
+
+    /** Called under the lock when the blocking collective returned. */
+    void leaveBlocking() {
+        if (blocked != null) blocked = null;
+    }
+
+    private void watchBlocked() {
+        Blocked warned = null;
+        while (!closed) {
+            Blocked b = blocked;
+            if (b == null || b == warned) {
+                LockSupport.park(this);
+                continue;
+            }
+            long left = b.since + 1_000_000_000L * Long.getLong("cohort.ffm.blockedWarnSeconds", 30L) - System.nanoTime();
+            if (left > 0) {
+                LockSupport.parkNanos(this, left);
+                continue;
+            }
+            if (blocked != b) continue;
+            warned = b;
+            System.err.println("cohort: rank " + rank + ": " + b.what + " has waited in MPI for "
+                    + (System.nanoTime() - b.since) / 1_000_000_000L + " s while " + b.receives + " receive"
+                    + (b.receives == 1 ? "" : "s") + " of this rank waited to be matched. The ffm transport matches"
+                    + " receives itself and cannot while a blocking collective is in MPI: if another rank is blocked"
+                    + " sending to this one (ssend, or a message longer than MPI's eager limit) before it joins "
+                    + b.what + ", the job is deadlocked. Wait for the receives before the collective, or use the"
+                    + " nonblocking collective and wait for it together with them.");
+            System.err.flush();
+        }
     }
 
     /** Native blocks for staged data; use under {@link #lock()}. */
@@ -599,7 +725,7 @@ final class FfmTransport implements Transport, ProgressEngine {
         long now = System.nanoTime();
         if (yieldUntil == 0) yieldUntil = now + Spinning.YIELD_NANOS;
         if (now - yieldUntil < 0) Thread.yield();
-        else java.util.concurrent.locks.LockSupport.parkNanos(parkNanos());
+        else LockSupport.parkNanos(parkNanos());
         if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
             throw new CohortException(ErrorClass.INTERRUPTED, rank, "rank " + comm.rank() + ": interrupted in recv(source="
@@ -929,7 +1055,7 @@ final class FfmTransport implements Transport, ProgressEngine {
             progressPolled();
             if (++spins < 1000) Thread.onSpinWait();
             else if (spins < 5000) Thread.yield();
-            else java.util.concurrent.locks.LockSupport.parkNanos(parkNanos());
+            else LockSupport.parkNanos(parkNanos());
         }
     }
 
@@ -953,7 +1079,7 @@ final class FfmTransport implements Transport, ProgressEngine {
         while (!closed) {
             int before = polls;
             boolean work = postedReceives > 0 || !pendingSends.isEmpty() || polled.length > 0;
-            java.util.concurrent.locks.LockSupport.parkNanos(work ? 500_000L : 5_000_000L);
+            LockSupport.parkNanos(work ? 500_000L : 5_000_000L);
             if (closed) return;
             if (polls == before && (postedReceives > 0 || !pendingSends.isEmpty() || polled.length > 0)) {
                 try {
@@ -1088,7 +1214,8 @@ final class FfmTransport implements Transport, ProgressEngine {
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!pendingSends.isEmpty() && System.nanoTime() < deadline) pollSends();
             closed = true;
-            java.util.concurrent.locks.LockSupport.unpark(poller);
+            LockSupport.unpark(poller);
+            if (blockedWatch != null) LockSupport.unpark(blockedWatch);
         }
     }
 

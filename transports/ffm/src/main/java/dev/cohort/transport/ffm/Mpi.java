@@ -60,6 +60,8 @@ final class Mpi {
 
     // collectives (critical: heap arrays in, no copy)
     static final MethodHandle IBARRIER = bind("MPI_Ibarrier", "HA", false);
+    // no heap arrays, and it may wait long for the other ranks: not critical, so GC can run meanwhile
+    static final MethodHandle BARRIER = bind("MPI_Barrier", "H", false);
     static final MethodHandle BCAST = bind("MPI_Bcast", "AIHIH", true);
     static final MethodHandle REDUCE = bind("MPI_Reduce", "AAIHHIH", true);
     static final MethodHandle ALLREDUCE = bind("MPI_Allreduce", "AAIHHH", true);
