@@ -377,10 +377,10 @@ final class FfmTransport implements Transport, ProgressEngine {
      * silently. (A blocking collective cannot fall back to the nonblocking one on this rank alone: MPI
      * does not match a blocking collective with a nonblocking one.)
      */
-    void enterBlocking(String what) {
+    void enterBlocking(String what, Comm comm) {
         int receives = postedReceives + waitingReceivers;
         if (receives == 0) return;
-        blocked = new Blocked(what, receives);
+        blocked = new Blocked(what + " on " + comm.name(), receives);
         if (blockedWatch == null) {
             blockedWatch = new Thread(this::watchBlocked, "cohort-ffm-blocked-" + rank);
             blockedWatch.setDaemon(true);
