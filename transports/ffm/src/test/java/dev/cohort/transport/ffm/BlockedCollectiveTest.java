@@ -3,7 +3,6 @@ package dev.cohort.transport.ffm;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A blocking collective entered while a receive of the rank waits to be matched is reported after a
@@ -13,9 +12,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class BlockedCollectiveTest {
     @Test
     void aRankWaitingInABlockingCollectiveWithAPostedReceiveSaysSo() throws Exception {
-        assumeTrue(MpiJob.launcher(MpiJob.Launcher.OPENMPI) != null, "Open MPI's mpirun not installed");
-        MpiJob.Result r = MpiJob.run(MpiJob.Launcher.OPENMPI, 2, 90, BlockedCollectiveApp.class.getName());
-        assertThat(r.timedOut()).as("the job hung; output:%n%s", r.output()).isFalse();
+        MpiJob.Result r = MpiJob.finished(MpiJob.Launcher.OPENMPI, 2, 90, BlockedCollectiveApp.class.getName());
         assertThat(r.exitCode()).as("output:%n%s", r.output()).isZero();
         assertThat(r.output()).contains("rank 0 sum 3.0").contains("rank 1 sum 3.0 received 42");
         String warning = "cohort: rank 1: allreduce on WORLD has waited in MPI for ";

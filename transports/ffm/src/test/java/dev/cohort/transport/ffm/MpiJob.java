@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 /**
  * Runs a Java main class as an MPI job (Open MPI's mpirun or MPICH's mpiexec) on this JVM's java and
  * class path, with a hard time limit: on time-out every process of the job is killed by PID. The
@@ -55,6 +58,17 @@ final class MpiJob {
         } catch (IOException | InterruptedException e) {
             return false;
         }
+    }
+
+    /**
+     * Runs the job where its launcher is installed (the calling test is skipped otherwise) and fails
+     * the test, with every rank's output, when the job hung.
+     */
+    static Result finished(Launcher which, int np, long timeoutSeconds, String mainClass, String... args) throws Exception {
+        assumeTrue(launcher(which) != null, which + " launcher not installed");
+        Result r = run(which, np, timeoutSeconds, mainClass, args);
+        assertThat(r.timedOut()).as("the job hung; output:%n%s", r.output()).isFalse();
+        return r;
     }
 
     static Result run(Launcher which, int np, long timeoutSeconds, String mainClass, String... args) throws Exception {
