@@ -26,8 +26,9 @@ cohort_ompi_link() {
 cohort_ompi_version() {
     local v=""
     if command -v ompi_info >/dev/null 2>&1; then
-        v=$(ompi_info --parsable --version 2>/dev/null | sed -n 's/^ompi:version:full:\(.*\)$/\1/p' | head -n 1)
-        [ -n "$v" ] || v=$(ompi_info -V 2>/dev/null | sed -n 's/^Open MPI v\([0-9][0-9.]*\).*/\1/p' | head -n 1)
+        v=$(ompi_info --parsable --version 2>/dev/null | sed -n 's/^ompi:version:full:\(.*\)$/\1/p')
+        [ -n "$v" ] || v=$(ompi_info -V 2>/dev/null | sed -n 's/^Open MPI v\([0-9][0-9.]*\).*/\1/p')
+        v=${v%%$'\n'*}   # the first match; no `| head`, whose early exit would fail the pipeline under pipefail
     fi
     if [ -z "$v" ] && command -v dpkg-query >/dev/null 2>&1; then
         v=$(dpkg-query -W -f='${Version}' libopenmpi-dev 2>/dev/null | sed 's/-.*//; s/^[0-9]*://')
@@ -39,7 +40,8 @@ cohort_ompi_version() {
 cohort_ompi_libdir() {
     local d="" f
     if command -v ompi_info >/dev/null 2>&1; then
-        d=$(ompi_info --path libdir 2>/dev/null | sed -n 's/^ *Libdir: *//p' | head -n 1)
+        d=$(ompi_info --path libdir 2>/dev/null | sed -n 's/^ *Libdir: *//p')
+        d=${d%%$'\n'*}
     fi
     if [ -n "$d" ] && [ -e "$d/libmpi_java.so" ]; then printf '%s' "$d"; return 0; fi
     if [ -n "${OMPI_HOME:-}" ] && [ -e "$OMPI_HOME/lib/libmpi_java.so" ]; then printf '%s' "$OMPI_HOME/lib"; return 0; fi
@@ -56,7 +58,8 @@ cohort_ompi_find_jar() {
         if [ -n "$j" ] && [ -f "$j" ]; then printf '%s' "$j"; return 0; fi
     done
     if command -v ompi_info >/dev/null 2>&1; then
-        d=$(ompi_info --path libdir 2>/dev/null | sed -n 's/^ *Libdir: *//p' | head -n 1)
+        d=$(ompi_info --path libdir 2>/dev/null | sed -n 's/^ *Libdir: *//p')
+        d=${d%%$'\n'*}
         if [ -n "$d" ] && [ -f "$d/mpi.jar" ]; then printf '%s' "$d/mpi.jar"; return 0; fi
     fi
     if command -v mpijavac >/dev/null 2>&1; then
