@@ -36,13 +36,20 @@ cohort_ompi_version() {
     printf '%s' "$v"
 }
 
+# The library directory ompi_info reports; empty without ompi_info. The first match is taken in bash:
+# `| head -n 1` would exit early and fail the pipeline under pipefail.
+cohort_ompi_info_libdir() {
+    local d=""
+    if command -v ompi_info >/dev/null 2>&1; then
+        d=$(ompi_info --path libdir 2>/dev/null | sed -n 's/^ *Libdir: *//p')
+    fi
+    printf '%s' "${d%%$'\n'*}"
+}
+
 # Open MPI's library directory (where libmpi_java.so lives); empty when unknown.
 cohort_ompi_libdir() {
     local d="" f
-    if command -v ompi_info >/dev/null 2>&1; then
-        d=$(ompi_info --path libdir 2>/dev/null | sed -n 's/^ *Libdir: *//p')
-        d=${d%%$'\n'*}
-    fi
+    d=$(cohort_ompi_info_libdir)
     if [ -n "$d" ] && [ -e "$d/libmpi_java.so" ]; then printf '%s' "$d"; return 0; fi
     if [ -n "${OMPI_HOME:-}" ] && [ -e "$OMPI_HOME/lib/libmpi_java.so" ]; then printf '%s' "$OMPI_HOME/lib"; return 0; fi
     for f in /usr/lib/*-linux-gnu/libmpi_java.so /usr/lib64/openmpi/lib/libmpi_java.so /usr/lib/libmpi_java.so; do
@@ -57,11 +64,8 @@ cohort_ompi_find_jar() {
     for j in "${COHORT_OMPI_JAR:-}" "${OMPI_HOME:+$OMPI_HOME/lib/mpi.jar}"; do
         if [ -n "$j" ] && [ -f "$j" ]; then printf '%s' "$j"; return 0; fi
     done
-    if command -v ompi_info >/dev/null 2>&1; then
-        d=$(ompi_info --path libdir 2>/dev/null | sed -n 's/^ *Libdir: *//p')
-        d=${d%%$'\n'*}
-        if [ -n "$d" ] && [ -f "$d/mpi.jar" ]; then printf '%s' "$d/mpi.jar"; return 0; fi
-    fi
+    d=$(cohort_ompi_info_libdir)
+    if [ -n "$d" ] && [ -f "$d/mpi.jar" ]; then printf '%s' "$d/mpi.jar"; return 0; fi
     if command -v mpijavac >/dev/null 2>&1; then
         for j in $(mpijavac --showme 2>/dev/null | tr ' :' '\n\n' | grep '/mpi\.jar$'); do
             if [ -f "$j" ]; then printf '%s' "$j"; return 0; fi
