@@ -24,7 +24,9 @@ import java.util.TreeSet;
  * where RUNTIME is this launcher's own class path (mpi-core, kryo, the collectives, transport-mpj) and
  * APP the application class path; MPJ adds its own jars. The multicore device runs the ranks as threads
  * of one JVM with a class loader each. MPJ_HOME comes from -Dcohort.mpj.home (bin/cohort sets it from
- * bin/lib/mpj.sh), else the environment; the device from -Dcohort.mpj.device (default multicore).
+ * bin/lib/mpj.sh), else the environment. Only the multicore device: a niodev job's ranks are started by
+ * MPJ's daemons, whose environment the status file's name does not reach, so its end could not be
+ * told from a failure (README.md says how to run one with MPJ's own tools).
  *
  * <p>MPJ's starter always exits with 0, so {@code MpjMain} records each rank's end in a status file
  * and the exit status comes from there: 0 when every rank's main returned, else 1; the first failing
@@ -34,7 +36,6 @@ import java.util.TreeSet;
  */
 final class MpjJobRunner {
     static final String HOME_PROPERTY = "cohort.mpj.home";
-    static final String DEVICE_PROPERTY = "cohort.mpj.device";
     private static final String WRAPPER = "dev.cohort.transport.mpj.MpjMain";
     private static final String STATUS_ENV = "COHORT_MPJ_STATUS";
 
@@ -76,7 +77,7 @@ final class MpjJobRunner {
         cmd.add("-np");
         cmd.add(Integer.toString(np));
         cmd.add("-dev");
-        cmd.add(System.getProperty(DEVICE_PROPERTY, "multicore"));
+        cmd.add("multicore");
         cmd.addAll(jvmOpts);
         cmd.add("-cp");
         cmd.add(AppClassPath.join(List.of(runtimeClassPath, classPath.toString())));

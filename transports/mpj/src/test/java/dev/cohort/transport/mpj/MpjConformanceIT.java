@@ -2,7 +2,7 @@ package dev.cohort.transport.mpj;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,23 +13,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The whole conformance suite on MPJ Express's multicore device: ConformanceMain runs every case on
- * the world of one MPJ job, as it does on the local transport under JUnit.
+ * The whole conformance suite on MPJ Express's multicore device (ranks are threads of one JVM) and on
+ * its niodev cluster device (ranks are JVMs of their own, started by an MPJ daemon and talking over
+ * TCP, as on a cluster; here the daemon runs on this machine): ConformanceMain runs every case on the
+ * world of one MPJ job, as it does on the local transport under JUnit.
  */
 class MpjConformanceIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(6);
     private static final Pattern SUMMARY = Pattern.compile(
             "conformance: (\\d+) cases on (\\d+) ranks \\(transport (\\w+)\\): (\\d+) passed, (\\d+) failed, (\\d+) skipped");
 
-    @ParameterizedTest(name = "{0} ranks")
-    @ValueSource(ints = {2, 4})
-    void everyCasePasses(int np, @TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} ranks")
+    @CsvSource({"multicore, 2", "multicore, 4", "niodev, 2", "niodev, 4"})
+    void everyCasePasses(String device, int np, @TempDir Path dir) throws Exception {
         Path home = MpjJob.home();
         assumeTrue(home != null, "no MPJ_HOME with lib/starter.jar (set MPJ_HOME or -Dcohort.mpj.home)");
-        MpjJob.Result r = MpjJob.run(home, dir, np, TIMEOUT, "dev.cohort.conformance.ConformanceMain", "--timeout=60");
+        if (device.equals("niodev")) {
+            String cause = NiodevDaemon.unavailabilityCause(home);
+            assumeTrue(cause == null, () -> "niodev skipped: " + cause);
+        }
+        MpjJob.Result r = MpjJob.run(device, home, dir, np, TIMEOUT, "dev.cohort.conformance.ConformanceMain", "--timeout=60");
         String summary = r.lines().stream().filter(l -> l.startsWith("conformance: ")).findFirst().orElse(null);
         assertThat(summary).as("the suite's summary line; output:%n%s", r.output()).isNotNull();
-        System.out.println("MPJ multicore, " + np + " ranks: " + summary);
+        System.out.println("MPJ " + device + ", " + np + " ranks: " + summary);
         Matcher m = SUMMARY.matcher(summary);
         assertThat(m.find()).as("summary %s", summary).isTrue();
         assertThat(m.group(2)).isEqualTo(Integer.toString(np));

@@ -17,11 +17,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Starts a job with MPJ Express's starter in the multicore device, as {@code cohort run --transport mpj}
- * does: {@code java -jar $MPJ_HOME/lib/starter.jar -np N -dev multicore -cp CP MpjMain MAIN ARGS}. The
+ * does: {@code java -jar $MPJ_HOME/lib/starter.jar -np N -dev multicore -cp CP MpjMain MAIN ARGS}, or
+ * in the niodev cluster device through a daemon on this machine ({@link NiodevDaemon}). The
  * class path is this module's classes and its test class path (mpi-core, kryo, collectives,
  * conformance, samples, AssertJ); MPJ adds its own jars. Output goes to a file in a temporary
- * directory; past the hard timeout the starter and every process under it are killed by PID and the
- * test fails with what the ranks printed.
+ * directory; past the hard timeout the starter and every process under it (and a niodev daemon with
+ * the ranks it started) are killed by PID and the test fails with what the ranks printed.
  */
 final class MpjJob {
     private static final String BANNER = ") is started in the ";
@@ -70,30 +71,45 @@ final class MpjJob {
         return String.join(File.pathSeparator, parts);
     }
 
-    /** Runs {@code mainClass} on {@code np} ranks and waits at most {@code timeout}. */
+    /** Runs {@code mainClass} on {@code np} ranks of the multicore device and waits at most {@code timeout}. */
     static Result run(Path home, Path dir, int np, Duration timeout, String mainClass, String... args) throws Exception {
+        return run("multicore", home, dir, np, timeout, mainClass, args);
+    }
+
+    /**
+     * Runs {@code mainClass} on {@code np} ranks of {@code device} (multicore, or niodev with a
+     * {@link NiodevDaemon} of the job's own on this machine) and waits at most {@code timeout}.
+     */
+    static Result run(String device, Path home, Path dir, int np, Duration timeout, String mainClass, String... args)
+            throws Exception {
         Path out = dir.resolve("job-" + np + ".out");
         Path status = dir.resolve("job-" + np + ".status");
-        List<String> cmd = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", home.resolve("lib").resolve("starter.jar").toString(),
-                "-np", Integer.toString(np), "-dev", "multicore",
-                "-cp", classPath(),
-                MpjMain.class.getName(), mainClass));
-        cmd.addAll(Arrays.asList(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile());
-        pb.environment().put("MPJ_HOME", home.toString());
-        pb.environment().put(MpjMain.STATUS_ENV, status.toString());
-        Process p = pb.start();
-        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            List<ProcessHandle> tree = p.descendants().collect(Collectors.toList());
-            for (ProcessHandle h : tree) h.destroyForcibly();
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            fail("MPJ job " + mainClass + " on " + np + " ranks did not finish within " + timeout + "; killed PIDs "
-                    + p.pid() + " " + tree.stream().map(h -> Long.toString(h.pid())).collect(Collectors.joining(" "))
-                    + ". Output:\n" + read(out));
+        NiodevDaemon daemon = device.equals("niodev") ? NiodevDaemon.start(home, dir, status) : null;
+        try {
+            List<String> cmd = new ArrayList<>(List.of(
+                    Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", home.resolve("lib").resolve("starter.jar").toString(),
+                    "-np", Integer.toString(np), "-dev", device));
+            if (daemon != null) cmd.addAll(List.of("-machinesfile", daemon.machines().toString()));
+            cmd.addAll(List.of("-cp", classPath(), MpjMain.class.getName(), mainClass));
+            cmd.addAll(Arrays.asList(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
+            pb.environment().put("MPJ_HOME", (daemon != null ? daemon.home() : home).toString());
+            pb.environment().put(MpjMain.STATUS_ENV, status.toString());
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                List<ProcessHandle> tree = p.descendants().collect(Collectors.toList());
+                for (ProcessHandle h : tree) h.destroyForcibly();
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                fail("MPJ job " + mainClass + " on " + np + " ranks (" + device + ") did not finish within " + timeout
+                        + "; killed PIDs " + p.pid() + " " + tree.stream().map(h -> Long.toString(h.pid())).collect(Collectors.joining(" "))
+                        + (daemon != null ? " and the daemon's ranks" : "") + ". Output:\n" + read(out)
+                        + (daemon != null ? "\nDaemon's output:\n" + daemon.log() : ""));
+            }
+        } finally {
+            if (daemon != null) daemon.close();
         }
         String text = read(out);
         List<String> lines = text.lines().filter(l -> !(l.startsWith("MPJ Express (") && l.contains(BANNER)))
