@@ -1,5 +1,8 @@
 package dev.cohort.transport.mpj;
 
+import dev.cohort.CohortException;
+import dev.cohort.ErrorClass;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -18,6 +21,8 @@ import java.util.Arrays;
  * MPJ's three are kept for the rank's threads, where {@code Cohort.init} finds them. Without this wrapper an exception on one rank of the
  * multicore device only prints a stack trace and leaves the other ranks waiting forever; with it the
  * first failure prints {@code cohort: rank R failed: ROOT CAUSE} once and the job exits with status 1.
+ * On the niodev cluster device, where each rank is a process, the failing rank first sends the others
+ * an abort notice ({@link MpjTransport#abort}), which ends them too.
  *
  * <p>MPJ's starter exits with status 0 whatever its ranks did, so when the environment variable
  * {@value #STATUS_ENV} names a file, each rank appends {@code done R} or {@code failed R} to it; the
@@ -77,10 +82,19 @@ public final class MpjMain {
         }
     }
 
-    /** Prints the first failure of the job (ranks of the multicore device share this JVM) and ends the job. */
+    /**
+     * Prints the first failure of the job (ranks of the multicore device share this JVM) and ends the
+     * job. A rank that failed only because another one did (ABORTED: on a cluster device it got that
+     * rank's abort notice) prints nothing: the failing rank has reported.
+     */
     private static void fail(String rank, Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        if (root instanceof CohortException && ((CohortException) root).errorClass() == ErrorClass.ABORTED) {
+            record("failed " + rank);
+            System.out.flush();
+            System.exit(1);
+        }
         // System properties are shared by every rank's class loader: the first failing rank prints
         record("failed " + rank);
         synchronized (System.getProperties()) {
@@ -100,6 +114,8 @@ public final class MpjMain {
                 }
             }
         }
+        MpjTransport transport = MpjTransport.opened();
+        if (transport != null) transport.abort(root);   // tells the other ranks first on a cluster device; exits
         try {
             mpi.MPI.COMM_WORLD.Abort(1);
         } catch (Throwable e) {

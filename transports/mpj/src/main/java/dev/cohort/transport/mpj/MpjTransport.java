@@ -15,8 +15,10 @@ import mpi.MPI;
 import mpi.MPIException;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,7 +48,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * the rank that looks every half millisecond while something is outstanding (MPJ's devices move the
  * bytes; only the matching needs a thread here).
  * MPJ's classes are per rank in the multicore device (each rank has a class loader of its own), and so
- * is everything here: this class has no static state.
+ * is everything here: the one static field, the transport the rank opened, is the rank's own.
+ *
+ * <p><b>A failing rank on a cluster device.</b> In niodev (and hybdev) the ranks are processes of
+ * their own, and MPJ's Abort ends only the caller's. So {@link #abort} first sends every other rank an
+ * abort notice with the failure; a rank takes it off MPJ when it next looks for messages (or its
+ * progress thread looks, every 10 ms), fails whatever it waits for with ABORTED ("the job was ended
+ * because rank R failed: ..."), and halts after a grace of 5 s ({@code -Dcohort.mpj.abortGraceMs}) if
+ * its code has not ended it by then. A rank killed by a signal sends nothing: the others then wait.
  */
 final class MpjTransport implements Transport, ProgressEngine {
     private static final byte[] EMPTY = new byte[0];
@@ -73,6 +82,23 @@ final class MpjTransport implements Transport, ProgressEngine {
     private final boolean[] worldSlot = new boolean[WireTag.CONTEXT_SLOTS];
     private volatile boolean closed;
     private final Thread progressThread;
+    /**
+     * True when the ranks may be processes of their own (niodev, hybdev): a failing rank then tells
+     * the others with an abort notice ({@link WireTag#ABORT}), since MPJ's Abort ends only its own
+     * process there and the other ranks would wait for it forever. In the multicore device the
+     * failing rank's exit ends every rank.
+     */
+    private final boolean separateProcesses;
+    /** Set when another rank's abort notice came: every operation then fails with it. */
+    private volatile CohortException aborted;
+    /** When the progress thread last looked for an abort notice (System.nanoTime). */
+    private long noticeCheckedAt;
+    /** How long a rank that got an abort notice has to end on its own before it is halted, ms. */
+    private static final long ABORT_GRACE_MILLIS = Long.getLong("cohort.mpj.abortGraceMs", 5000L);
+    /** How often the progress thread looks for an abort notice on a cluster device, ns. */
+    private static final long NOTICE_CHECK_NANOS = 10_000_000L;
+    /** The transport this class loader opened (one rank: MPJ's multicore device gives each rank a loader). */
+    private static volatile MpjTransport opened;
 
     /** A message taken off MPJ that no receive has matched yet. */
     private static final class Arrived {
@@ -93,6 +119,7 @@ final class MpjTransport implements Transport, ProgressEngine {
         this.processorName = MPI.Get_processor_name();
         this.programArgs = programArgs;
         this.device = device;
+        this.separateProcesses = !("smpdev".equals(device) || "multicore".equals(device));
         this.probeLock = probeLock(device);
         datatypes[ElementType.BYTE.ordinal()] = MPI.BYTE;
         datatypes[ElementType.SHORT.ordinal()] = MPI.SHORT;
@@ -123,6 +150,10 @@ final class MpjTransport implements Transport, ProgressEngine {
                         work = true;
                         pump();
                     }
+                    if (separateProcesses && aborted == null && System.nanoTime() - noticeCheckedAt > NOTICE_CHECK_NANOS) {
+                        noticeCheckedAt = System.nanoTime();
+                        takeAbortNotice();
+                    }
                 } catch (RuntimeException e) {
                     // the next operation of the rank's own threads reports MPJ's failure
                 } finally {
@@ -147,7 +178,9 @@ final class MpjTransport implements Transport, ProgressEngine {
         try {
             String[] rest = MPI.Init(args);
             Intracomm wire = (Intracomm) MPI.COMM_WORLD.clone();
-            return new MpjTransport(wire, rest != null ? rest : MpjEnvironment.programArgs(args), MpjEnvironment.device(args));
+            MpjTransport t = new MpjTransport(wire, rest != null ? rest : MpjEnvironment.programArgs(args), MpjEnvironment.device(args));
+            opened = t;
+            return t;
         } catch (RuntimeException e) {
             throw new CohortException(ErrorClass.SESSION, -1, "transport mpj: MPI.Init failed: " + mpjMessage(e), e);
         }
@@ -408,6 +441,10 @@ final class MpjTransport implements Transport, ProgressEngine {
             if (WireTag.kind(wt) == WireTag.ACK) {
                 wire.Recv(EMPTY, 0, 0, MPI.BYTE, source, wt);
                 acknowledged(source, slot, tag);
+                continue;
+            }
+            if (WireTag.kind(wt) == WireTag.ABORT) {
+                receiveAbortNotice(st);
                 continue;
             }
             ElementType type = WireTag.type(wt);
@@ -676,6 +713,8 @@ final class MpjTransport implements Transport, ProgressEngine {
 
     @Override
     public void checkAlive() {
+        CohortException a = aborted;
+        if (a != null) throw new CohortException(ErrorClass.ABORTED, a.rank(), "rank " + rank + ": " + a.detail());
         if (closed) throw new CohortException(ErrorClass.SESSION, rank, "rank " + rank + ": the MPJ session was closed");
     }
 
@@ -693,8 +732,20 @@ final class MpjTransport implements Transport, ProgressEngine {
         return 50_000L;
     }
 
+    /** The transport this rank opened, or null (for {@link MpjMain}, which ends the job when the rank's main throws). */
+    static MpjTransport opened() {
+        return opened;
+    }
+
+    /**
+     * Ends the job: on a cluster device, first tells every other rank (an abort notice carrying
+     * {@code cause}, waited for at most 2 s), then MPJ's Abort and exit with status 1. A rank that
+     * fails because another one did ({@link ErrorClass#ABORTED}) sends no notice of its own.
+     */
     @Override
     public void abort(Throwable cause) {
+        boolean echo = cause instanceof CohortException && ((CohortException) cause).errorClass() == ErrorClass.ABORTED;
+        if (separateProcesses && aborted == null && !echo) notifyOthers(String.valueOf(cause));
         try {
             MPI.COMM_WORLD.Abort(1);
         } catch (RuntimeException e) {
@@ -742,6 +793,102 @@ final class MpjTransport implements Transport, ProgressEngine {
             throw new CohortException(ErrorClass.INTERN, rank, "rank " + rank + ": MPI.Finalize failed: "
                     + mpjMessage(failure[0]), failure[0]);
         }
+    }
+
+    // ---------------------------------------------------------------- abort notices
+
+    /**
+     * Sends every other rank an abort notice and waits (2 s at most) for MPJ to take them. Under the
+     * lock when it can be had within 0.2 s; else without it: the rank's code usually closed its session
+     * on the way out (try-with-resources), and the closing thread then holds the lock inside
+     * MPI.Finalize, a barrier the other ranks never reach. The notice touches none of the state the
+     * lock guards, and MPJ's own calls are thread-safe.
+     */
+    private void notifyOthers(String failure) {
+        byte[] text = ("rank " + rank + " failed: " + failure).getBytes(StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        boolean locked;
+        try {
+            locked = lock.tryLock(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        try {
+            ArrayList<mpi.Request> out = new ArrayList<>();
+            for (int r = 0; r < size; r++) {
+                if (r == rank) continue;
+                try {
+                    out.add(wire.Isend(text, 0, text.length, MPI.BYTE, r, WireTag.abortNotice()));
+                } catch (RuntimeException e) {
+                    // that rank is gone already: tell the others
+                }
+            }
+            while (!out.isEmpty() && System.nanoTime() - deadline < 0) {
+                for (int i = out.size() - 1; i >= 0; i--) {
+                    try {
+                        if (out.get(i).Test() != null) out.remove(i);
+                    } catch (RuntimeException e) {
+                        out.remove(i);
+                    }
+                }
+                if (!out.isEmpty()) LockSupport.parkNanos(100_000L);
+            }
+        } finally {
+            if (locked) lock.unlock();
+        }
+    }
+
+    /** Takes an abort notice off MPJ if one is there (the progress thread's look on a cluster device). Lock held. */
+    private void takeAbortNotice() {
+        try {
+            mpi.Status st;
+            synchronized (probeLock) {
+                st = wire.Iprobe(MPI.ANY_SOURCE, WireTag.abortNotice());
+            }
+            if (st != null) receiveAbortNotice(st);
+
+        } catch (RuntimeException e) {
+            // the rank's own next operation reports MPJ's failure
+        }
+    }
+
+    /**
+     * Receives the abort notice {@code st} found and ends this rank's part of the job: every posted
+     * receive and unfinished send fails with ABORTED, as does every later operation; the rank is
+     * halted with status 1 after the abort grace unless its code ends it first. Lock held.
+     */
+    private void receiveAbortNotice(mpi.Status st) {
+        byte[] text = new byte[st.Get_count(MPI.BYTE)];
+        wire.Recv(text, 0, text.length, MPI.BYTE, st.source, st.tag);
+        if (aborted != null) return;
+        CohortException a = new CohortException(ErrorClass.ABORTED, st.source, "the job was ended because "
+                + new String(text, StandardCharsets.UTF_8));
+        aborted = a;
+        for (MpjOp op = postedHead; op != null; ) {
+            MpjOp next = op.next;
+            op.next = null;
+            op.fail(new CohortException(ErrorClass.ABORTED, a.rank(), "rank " + rank + ": " + op.describe() + ": " + a.detail()));
+            op = next;
+        }
+        postedHead = null;
+        postedTail = null;
+        for (MpjOp op : sending) {
+            op.fail(new CohortException(ErrorClass.ABORTED, a.rank(), "rank " + rank + ": " + op.describe() + ": " + a.detail()));
+        }
+        sending.clear();
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(ABORT_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                // halt now
+            }
+            System.err.println("cohort: rank " + rank + " ended: " + a.detail());
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
+        }, "cohort-mpj-abort-" + rank);
+        halt.setDaemon(true);
+        halt.start();
     }
 
     // ---------------------------------------------------------------- errors

@@ -8,7 +8,8 @@ import dev.cohort.ElementType;
  *
  * <pre>
  *  bit 30     sync: the sender waits for an acknowledgement (ssend / issend)
- *  bits 26-29 kind: the element type's ordinal, or ACK for an acknowledgement of a sync message
+ *  bits 26-29 kind: the element type's ordinal, ACK for an acknowledgement of a sync message, or
+ *             ABORT for the notice a failing rank sends the others on a cluster device
  *  bits 16-25 the context id modulo 1024 (communicator, point-to-point or collective)
  *  bits 0-15  the application's tag (0..65535)
  * </pre>
@@ -20,6 +21,8 @@ final class WireTag {
     static final int TAG_UB = (1 << TAG_BITS) - 1;
     static final int CONTEXT_SLOTS = 1 << 10;
     static final int ACK = 15;
+    /** The kind of a failing rank's notice to the others (payload: the failure, UTF-8 bytes). */
+    static final int ABORT = 14;
 
     private static final int CONTEXT_SHIFT = TAG_BITS;
     private static final int KIND_SHIFT = 26;
@@ -39,6 +42,11 @@ final class WireTag {
 
     static int ack(int contextSlot, int tag) {
         return ACK << KIND_SHIFT | contextSlot << CONTEXT_SHIFT | tag;
+    }
+
+    /** The tag of an abort notice (context and tag bits zero). */
+    static int abortNotice() {
+        return ABORT << KIND_SHIFT;
     }
 
     static int kind(int wire) {

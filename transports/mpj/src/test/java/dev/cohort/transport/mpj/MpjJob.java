@@ -27,8 +27,11 @@ import static org.assertj.core.api.Assertions.fail;
 final class MpjJob {
     private static final String BANNER = ") is started in the ";
 
-    /** What a finished job left: its output (without MPJ's banner) and which ranks returned from main. */
-    record Result(List<String> lines, List<Integer> done, List<Integer> failed, String output) {
+    /**
+     * What a finished job left: its output (without MPJ's banner), which ranks returned from main or
+     * failed, and the first failure's report (MpjMain writes it beside the status file), or null.
+     */
+    record Result(List<String> lines, List<Integer> done, List<Integer> failed, String output, String report) {
         boolean allDone(int np) {
             return failed.isEmpty() && done.size() == np;
         }
@@ -122,7 +125,8 @@ final class MpjJob {
                 if (w.length == 2 && w[0].equals("failed")) failed.add(Integer.parseInt(w[1]));
             }
         }
-        return new Result(lines, done, failed, text);
+        Path report = Paths.get(status + ".report");
+        return new Result(lines, done, failed, text, Files.exists(report) ? read(report) : null);
     }
 
     private static String read(Path p) throws IOException {

@@ -18,7 +18,7 @@ class WireTagTest {
                         assertThat(WireTag.contextSlot(w)).isEqualTo(ctx % WireTag.CONTEXT_SLOTS);
                         assertThat(WireTag.tag(w)).isEqualTo(tag);
                         assertThat(WireTag.sync(w)).isEqualTo(sync);
-                        assertThat(WireTag.kind(w)).isNotEqualTo(WireTag.ACK);
+                        assertThat(WireTag.kind(w)).isNotEqualTo(WireTag.ACK).isNotEqualTo(WireTag.ABORT);
                     }
                 }
             }
@@ -32,6 +32,15 @@ class WireTagTest {
         assertThat(WireTag.kind(w)).isEqualTo(WireTag.ACK);
         assertThat(WireTag.contextSlot(w)).isEqualTo(17);
         assertThat(WireTag.tag(w)).isEqualTo(4242);
+        assertThat(WireTag.sync(w)).isFalse();
+    }
+
+    @Test
+    void abortNoticesAreTheirOwnKind() {
+        int w = WireTag.abortNotice();
+        assertThat(w).isNotNegative();
+        assertThat(WireTag.kind(w)).isEqualTo(WireTag.ABORT).isNotEqualTo(WireTag.ACK);
+        assertThat(WireTag.ABORT).isGreaterThanOrEqualTo(ElementType.values().length);
         assertThat(WireTag.sync(w)).isFalse();
     }
 
