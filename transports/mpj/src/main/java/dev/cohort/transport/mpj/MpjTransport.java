@@ -802,7 +802,8 @@ final class MpjTransport implements Transport, ProgressEngine {
      * lock when it can be had within 0.2 s; else without it: the rank's code usually closed its session
      * on the way out (try-with-resources), and the closing thread then holds the lock inside
      * MPI.Finalize, a barrier the other ranks never reach. The notice touches none of the state the
-     * lock guards, and MPJ's own calls are thread-safe.
+     * lock guards; that MPJ takes an Isend from this thread while the other waits in Finalize is what
+     * MpjFailingRankIT checks on niodev (best effort: a rank that cannot send it ends anyway).
      */
     private void notifyOthers(String failure) {
         byte[] text = ("rank " + rank + " failed: " + failure).getBytes(StandardCharsets.UTF_8);
