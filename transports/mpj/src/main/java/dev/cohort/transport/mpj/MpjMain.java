@@ -1,8 +1,5 @@
 package dev.cohort.transport.mpj;
 
-import dev.cohort.CohortException;
-import dev.cohort.ErrorClass;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -90,13 +87,12 @@ public final class MpjMain {
     private static void fail(String rank, Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        if (root instanceof CohortException && ((CohortException) root).errorClass() == ErrorClass.ABORTED) {
-            record("failed " + rank);
+        record("failed " + rank);
+        if (MpjTransport.endedByAnotherRank(root)) {
             System.out.flush();
             System.exit(1);
         }
         // System properties are shared by every rank's class loader: the first failing rank prints
-        record("failed " + rank);
         synchronized (System.getProperties()) {
             if (System.getProperty(FAILED_PROPERTY) == null) {
                 System.setProperty(FAILED_PROPERTY, rank);

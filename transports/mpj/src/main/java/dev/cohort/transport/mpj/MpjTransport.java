@@ -119,7 +119,7 @@ final class MpjTransport implements Transport, ProgressEngine {
         this.processorName = MPI.Get_processor_name();
         this.programArgs = programArgs;
         this.device = device;
-        this.separateProcesses = !("smpdev".equals(device) || "multicore".equals(device));
+        this.separateProcesses = !multicore(device);
         this.probeLock = probeLock(device);
         datatypes[ElementType.BYTE.ordinal()] = MPI.BYTE;
         datatypes[ElementType.SHORT.ordinal()] = MPI.SHORT;
@@ -413,8 +413,13 @@ final class MpjTransport implements Transport, ProgressEngine {
      */
     private final Object probeLock;
 
+    /** Whether {@code device} is MPJ's multicore device (its ranks are threads of one JVM). */
+    private static boolean multicore(String device) {
+        return "smpdev".equals(device) || "multicore".equals(device);
+    }
+
     private static Object probeLock(String device) {
-        if ("smpdev".equals(device) || "multicore".equals(device)) {
+        if (multicore(device)) {
             try {
                 return Class.forName("xdev.smpdev.SMPDeviceImpl", false, MPI.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
@@ -744,8 +749,7 @@ final class MpjTransport implements Transport, ProgressEngine {
      */
     @Override
     public void abort(Throwable cause) {
-        boolean echo = cause instanceof CohortException && ((CohortException) cause).errorClass() == ErrorClass.ABORTED;
-        if (separateProcesses && aborted == null && !echo) notifyOthers(String.valueOf(cause));
+        if (separateProcesses && aborted == null && !endedByAnotherRank(cause)) notifyOthers(String.valueOf(cause));
         try {
             MPI.COMM_WORLD.Abort(1);
         } catch (RuntimeException e) {
@@ -848,7 +852,6 @@ final class MpjTransport implements Transport, ProgressEngine {
                 st = wire.Iprobe(MPI.ANY_SOURCE, WireTag.abortNotice());
             }
             if (st != null) receiveAbortNotice(st);
-
         } catch (RuntimeException e) {
             // the rank's own next operation reports MPJ's failure
         }
@@ -869,14 +872,12 @@ final class MpjTransport implements Transport, ProgressEngine {
         for (MpjOp op = postedHead; op != null; ) {
             MpjOp next = op.next;
             op.next = null;
-            op.fail(new CohortException(ErrorClass.ABORTED, a.rank(), "rank " + rank + ": " + op.describe() + ": " + a.detail()));
+            failAborted(op, a);
             op = next;
         }
         postedHead = null;
         postedTail = null;
-        for (MpjOp op : sending) {
-            op.fail(new CohortException(ErrorClass.ABORTED, a.rank(), "rank " + rank + ": " + op.describe() + ": " + a.detail()));
-        }
+        for (MpjOp op : sending) failAborted(op, a);
         sending.clear();
         Thread halt = new Thread(() -> {
             try {
@@ -890,6 +891,15 @@ final class MpjTransport implements Transport, ProgressEngine {
         }, "cohort-mpj-abort-" + rank);
         halt.setDaemon(true);
         halt.start();
+    }
+
+    private void failAborted(MpjOp op, CohortException a) {
+        op.fail(new CohortException(ErrorClass.ABORTED, a.rank(), "rank " + rank + ": " + op.describe() + ": " + a.detail()));
+    }
+
+    /** Whether {@code t} is the error of a rank ended because another rank failed (it has nothing of its own to report). */
+    static boolean endedByAnotherRank(Throwable t) {
+        return t instanceof CohortException && ((CohortException) t).errorClass() == ErrorClass.ABORTED;
     }
 
     // ---------------------------------------------------------------- errors
