@@ -53,6 +53,8 @@ public final class MpjMain {
             Method m = c.getMethod("main", String[].class);
             m.setAccessible(true);
             m.invoke(null, (Object) programArgs);
+            MpjTransport t = MpjTransport.opened();
+            if (t != null) t.leaving(null);   // in case the program left its session open
             record("done " + rank);
         } catch (InvocationTargetException e) {
             fail(rank, e.getCause() != null ? e.getCause() : e);
@@ -89,6 +91,8 @@ public final class MpjMain {
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         record("failed " + rank);
         if (MpjTransport.endedByAnotherRank(root)) {
+            MpjTransport opened = MpjTransport.opened();
+            if (opened != null) opened.leaving("rank " + rank + " ended: " + root.getMessage());   // told already, as a rule
             System.out.flush();
             System.exit(1);
         }

@@ -55,7 +55,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * abort notice with the failure; a rank takes it off MPJ when it next looks for messages (or its
  * progress thread looks, every 10 ms), fails whatever it waits for with ABORTED ("the job was ended
  * because rank R failed: ..."), and halts after a grace of 5 s ({@code -Dcohort.mpj.abortGraceMs}) if
- * its code has not ended it by then. A rank killed by a signal sends nothing: the others then wait.
+ * its code has not ended it by then. A rank killed by a signal sends nothing, so each rank also
+ * watches the next one's process ({@link PeerWatch}): the watcher of a rank whose process ended
+ * without closing its session or failing reports it and sends the notices in its stead.
  */
 final class MpjTransport implements Transport, ProgressEngine {
     private static final byte[] EMPTY = new byte[0];
@@ -89,6 +91,8 @@ final class MpjTransport implements Transport, ProgressEngine {
      * failing rank's exit ends every rank.
      */
     private final boolean separateProcesses;
+    /** On a cluster device: this rank's watch of the next rank's process (null when there is none). */
+    private final PeerWatch watch;
     /** Set when another rank's abort notice came: every operation then fails with it. */
     private volatile CohortException aborted;
     /** When the progress thread last looked for an abort notice (System.nanoTime). */
@@ -132,6 +136,17 @@ final class MpjTransport implements Transport, ProgressEngine {
         datatypes[ElementType.OBJECT.ordinal()] = MPI.BYTE;
         worldSlot[0] = true;
         worldSlot[1] = true;
+        watch = separateProcesses ? PeerWatch.start(wire, rank, size, processorName, new PeerWatch.Listener() {
+            @Override
+            public void died(int peer) {
+                peerDied(peer);
+            }
+
+            @Override
+            public void ended(String reason) {
+                peerEnded(reason);
+            }
+        }) : null;
         // Created by the rank's thread, so it is in the rank's thread group (MPJ's multicore device
         // tells ranks apart by thread group).
         progressThread = new Thread(this::backgroundProgress, "cohort-mpj-progress-" + rank);
@@ -749,7 +764,10 @@ final class MpjTransport implements Transport, ProgressEngine {
      */
     @Override
     public void abort(Throwable cause) {
-        if (separateProcesses && aborted == null && !endedByAnotherRank(cause)) notifyOthers(String.valueOf(cause));
+        leaving("rank " + rank + " failed: " + cause);
+        if (separateProcesses && aborted == null && !endedByAnotherRank(cause)) {
+            notifyOthers("rank " + rank + " failed: " + cause, -1);
+        }
         try {
             MPI.COMM_WORLD.Abort(1);
         } catch (RuntimeException e) {
@@ -769,6 +787,7 @@ final class MpjTransport implements Transport, ProgressEngine {
     public void close() {
         if (closed) return;
         closed = true;
+        leaving(null);
         LockSupport.unpark(progressThread);
         try {
             progressThread.join(1000);
@@ -802,15 +821,15 @@ final class MpjTransport implements Transport, ProgressEngine {
     // ---------------------------------------------------------------- abort notices
 
     /**
-     * Sends every other rank an abort notice and waits (2 s at most) for MPJ to take them. Under the
+     * Sends every other rank but {@code skip} an abort notice and waits (2 s at most) for MPJ to take them. Under the
      * lock when it can be had within 0.2 s; else without it: the rank's code usually closed its session
      * on the way out (try-with-resources), and the closing thread then holds the lock inside
      * MPI.Finalize, a barrier the other ranks never reach. The notice touches none of the state the
      * lock guards; that MPJ takes an Isend from this thread while the other waits in Finalize is what
      * MpjFailingRankIT checks on niodev (best effort: a rank that cannot send it ends anyway).
      */
-    private void notifyOthers(String failure) {
-        byte[] text = ("rank " + rank + " failed: " + failure).getBytes(StandardCharsets.UTF_8);
+    private void notifyOthers(String notice, int skip) {
+        byte[] text = notice.getBytes(StandardCharsets.UTF_8);
         long deadline = System.nanoTime() + 2_000_000_000L;
         boolean locked;
         try {
@@ -822,7 +841,7 @@ final class MpjTransport implements Transport, ProgressEngine {
         try {
             ArrayList<mpi.Request> out = new ArrayList<>();
             for (int r = 0; r < size; r++) {
-                if (r == rank) continue;
+                if (r == rank || r == skip) continue;
                 try {
                     out.add(wire.Isend(text, 0, text.length, MPI.BYTE, r, WireTag.abortNotice()));
                 } catch (RuntimeException e) {
@@ -857,18 +876,24 @@ final class MpjTransport implements Transport, ProgressEngine {
         }
     }
 
-    /**
-     * Receives the abort notice {@code st} found and ends this rank's part of the job: every posted
-     * receive and unfinished send fails with ABORTED, as does every later operation; the rank is
-     * halted with status 1 after the abort grace unless its code ends it first. Lock held.
-     */
+    /** Receives the abort notice {@code st} found and ends this rank's part of the job ({@link #end}). Lock held. */
     private void receiveAbortNotice(mpi.Status st) {
         byte[] text = new byte[st.Get_count(MPI.BYTE)];
         wire.Recv(text, 0, text.length, MPI.BYTE, st.source, st.tag);
         if (aborted != null) return;
-        CohortException a = new CohortException(ErrorClass.ABORTED, st.source, "the job was ended because "
-                + new String(text, StandardCharsets.UTF_8));
+        String reason = new String(text, StandardCharsets.UTF_8);
+        end(new CohortException(ErrorClass.ABORTED, st.source, "the job was ended because " + reason), reason);
+    }
+
+    /**
+     * Ends this rank's part of a job another rank ended, for {@code reason}: every posted receive and
+     * unfinished send fails with {@code a}, as does every later operation; the rank watching this one
+     * is told why; the rank is halted with status 1 after the abort grace unless its code ends it
+     * first. Lock held.
+     */
+    private void end(CohortException a, String reason) {
         aborted = a;
+        leaving(reason);
         for (MpjOp op = postedHead; op != null; ) {
             MpjOp next = op.next;
             op.next = null;
@@ -891,6 +916,51 @@ final class MpjTransport implements Transport, ProgressEngine {
         }, "cohort-mpj-abort-" + rank);
         halt.setDaemon(true);
         halt.start();
+    }
+
+    /**
+     * The rank this one watches ({@link PeerWatch}) ended without closing its session and without
+     * an abort notice: it was killed by a signal, called System.exit, or crashed. This rank reports
+     * it once, ends its own part of the job and sends every other rank an abort notice, as a failing
+     * rank would have.
+     */
+    private void peerDied(int peer) {
+        if (closed) return;
+        String what = "rank " + peer + "'s process ended without closing its session (killed by a signal, System.exit,"
+                + " or a crash)";
+        lock.lock();
+        try {
+            if (closed || aborted != null) return;
+            takeAbortNotice();   // a notice of its failure may be here already
+            if (aborted != null) return;
+            System.err.println("cohort: " + what + "; rank " + rank + " ends the job");
+            System.err.flush();
+            notifyOthers(what, peer);   // first: this rank's own code ends the process as soon as end() fails its wait
+            end(new CohortException(ErrorClass.ABORTED, peer, "the job was ended because " + what), what);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The rank this one watches ended its part of the job for {@code reason}: so does this one ({@link PeerWatch}). */
+    private void peerEnded(String reason) {
+        if (closed) return;
+        lock.lock();
+        try {
+            if (closed || aborted != null) return;
+            end(new CohortException(ErrorClass.ABORTED, rank, "the job was ended because " + reason), reason);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Tells the rank watching this one's process that its end is expected: a closed session
+     * ({@code reason} null), or the end of the job for {@code reason}, which that rank then passes on
+     * (a no-op after the first call, and off cluster devices).
+     */
+    void leaving(String reason) {
+        if (watch != null) watch.close(reason);
     }
 
     private void failAborted(MpjOp op, CohortException a) {

@@ -1,0 +1,87 @@
+package dev.cohort.transport.mpj;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The ring of process watches, without MPJ: three "ranks" in this JVM, each with its own listening
+ * socket, as PeerWatch.start sets them up after the ranks exchanged ports. Rank r watches r+1.
+ */
+@Timeout(60)
+class PeerWatchTest {
+    /** What each rank's listener heard, in order: "died R" or "ended REASON". */
+    @SuppressWarnings("unchecked")
+    private final BlockingQueue<String>[] heard = new BlockingQueue[]{
+            new LinkedBlockingQueue<>(), new LinkedBlockingQueue<>(), new LinkedBlockingQueue<>()};
+
+    private PeerWatch[] ring() throws Exception {
+        int n = 3;
+        ServerSocket[] servers = new ServerSocket[n];
+        int[] ports = new int[n];
+        String[] names = new String[n];
+        for (int r = 0; r < n; r++) {
+            servers[r] = new ServerSocket(0, 4);
+            ports[r] = servers[r].getLocalPort();
+            names[r] = InetAddress.getLoopbackAddress().getHostName();
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<PeerWatch>[] f = new CompletableFuture[n];
+        for (int r = 0; r < n; r++) {
+            int me = r;
+            // each connects to the next and then accepts the previous one, as the ranks do at once
+            f[r] = CompletableFuture.supplyAsync(() -> new PeerWatch(me, n, servers[me], names, ports, new PeerWatch.Listener() {
+                @Override
+                public void died(int peer) {
+                    heard[me].add("died " + peer);
+                }
+
+                @Override
+                public void ended(String reason) {
+                    heard[me].add("ended " + reason);
+                }
+            }));
+        }
+        PeerWatch[] w = new PeerWatch[n];
+        for (int r = 0; r < n; r++) w[r] = f[r].get(30, TimeUnit.SECONDS);
+        return w;
+    }
+
+    @Test
+    void aDroppedConnectionIsADeathToItsWatcherOnly() throws Exception {
+        PeerWatch[] w = ring();
+        w[1].drop();
+        assertThat(heard[0].poll(10, TimeUnit.SECONDS)).isEqualTo("died 1");
+        w[0].close(null);
+        w[2].close(null);
+        assertThat(heard[1].poll(300, TimeUnit.MILLISECONDS)).as("rank 1 is the dead one").isNull();
+        assertThat(heard[2].poll(300, TimeUnit.MILLISECONDS)).as("rank 0 said bye to rank 2").isNull();
+    }
+
+    @Test
+    void byeIsNotADeath() throws Exception {
+        PeerWatch[] w = ring();
+        for (PeerWatch p : w) p.close(null);
+        for (BlockingQueue<String> q : heard) assertThat(q.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void anEndedRankTellsItsWatcherWhy() throws Exception {
+        PeerWatch[] w = ring();
+        w[2].close("rank 2 failed: java.lang.IllegalStateException: boom");
+        assertThat(heard[1].poll(10, TimeUnit.SECONDS)).isEqualTo("ended rank 2 failed: java.lang.IllegalStateException: boom");
+        // what MpjTransport does next: the watcher ends too and passes the reason on
+        w[1].close("rank 2 failed: java.lang.IllegalStateException: boom");
+        assertThat(heard[0].poll(10, TimeUnit.SECONDS)).isEqualTo("ended rank 2 failed: java.lang.IllegalStateException: boom");
+        w[0].close("rank 2 failed: java.lang.IllegalStateException: boom");
+        assertThat(heard[2].poll(300, TimeUnit.MILLISECONDS)).as("rank 2 stopped watching when it ended").isNull();
+    }
+}
