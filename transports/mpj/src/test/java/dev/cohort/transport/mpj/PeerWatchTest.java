@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,9 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class PeerWatchTest {
     /** What each rank's listener heard, in order: "died R" or "ended REASON". */
-    @SuppressWarnings("unchecked")
-    private final BlockingQueue<String>[] heard = new BlockingQueue[]{
-            new LinkedBlockingQueue<>(), new LinkedBlockingQueue<>(), new LinkedBlockingQueue<>()};
+    private final List<BlockingQueue<String>> heard = List.of(new LinkedBlockingQueue<>(), new LinkedBlockingQueue<>(),
+            new LinkedBlockingQueue<>());
 
     private PeerWatch[] ring() throws Exception {
         int n = 3;
@@ -33,25 +34,25 @@ class PeerWatchTest {
             ports[r] = servers[r].getLocalPort();
             names[r] = InetAddress.getLoopbackAddress().getHostName();
         }
-        @SuppressWarnings("unchecked")
-        CompletableFuture<PeerWatch>[] f = new CompletableFuture[n];
+        List<CompletableFuture<PeerWatch>> f = new ArrayList<>();
         for (int r = 0; r < n; r++) {
             int me = r;
+            BlockingQueue<String> mine = heard.get(r);
             // each connects to the next and then accepts the previous one, as the ranks do at once
-            f[r] = CompletableFuture.supplyAsync(() -> new PeerWatch(me, n, servers[me], names, ports, new PeerWatch.Listener() {
+            f.add(CompletableFuture.supplyAsync(() -> new PeerWatch(me, n, servers[me], names, ports, new PeerWatch.Listener() {
                 @Override
                 public void died(int peer) {
-                    heard[me].add("died " + peer);
+                    mine.add("died " + peer);
                 }
 
                 @Override
                 public void ended(String reason) {
-                    heard[me].add("ended " + reason);
+                    mine.add("ended " + reason);
                 }
-            }));
+            })));
         }
         PeerWatch[] w = new PeerWatch[n];
-        for (int r = 0; r < n; r++) w[r] = f[r].get(30, TimeUnit.SECONDS);
+        for (int r = 0; r < n; r++) w[r] = f.get(r).get(30, TimeUnit.SECONDS);
         return w;
     }
 
@@ -59,11 +60,11 @@ class PeerWatchTest {
     void aDroppedConnectionIsADeathToItsWatcherOnly() throws Exception {
         PeerWatch[] w = ring();
         w[1].drop();
-        assertThat(heard[0].poll(10, TimeUnit.SECONDS)).isEqualTo("died 1");
+        assertThat(heard.get(0).poll(10, TimeUnit.SECONDS)).isEqualTo("died 1");
         w[0].close(null);
         w[2].close(null);
-        assertThat(heard[1].poll(300, TimeUnit.MILLISECONDS)).as("rank 1 is the dead one").isNull();
-        assertThat(heard[2].poll(300, TimeUnit.MILLISECONDS)).as("rank 0 said bye to rank 2").isNull();
+        assertThat(heard.get(1).poll(300, TimeUnit.MILLISECONDS)).as("rank 1 is the dead one").isNull();
+        assertThat(heard.get(2).poll(300, TimeUnit.MILLISECONDS)).as("rank 0 said bye to rank 2").isNull();
     }
 
     @Test
@@ -77,11 +78,11 @@ class PeerWatchTest {
     void anEndedRankTellsItsWatcherWhy() throws Exception {
         PeerWatch[] w = ring();
         w[2].close("rank 2 failed: java.lang.IllegalStateException: boom");
-        assertThat(heard[1].poll(10, TimeUnit.SECONDS)).isEqualTo("ended rank 2 failed: java.lang.IllegalStateException: boom");
+        assertThat(heard.get(1).poll(10, TimeUnit.SECONDS)).isEqualTo("ended rank 2 failed: java.lang.IllegalStateException: boom");
         // what MpjTransport does next: the watcher ends too and passes the reason on
         w[1].close("rank 2 failed: java.lang.IllegalStateException: boom");
-        assertThat(heard[0].poll(10, TimeUnit.SECONDS)).isEqualTo("ended rank 2 failed: java.lang.IllegalStateException: boom");
+        assertThat(heard.get(0).poll(10, TimeUnit.SECONDS)).isEqualTo("ended rank 2 failed: java.lang.IllegalStateException: boom");
         w[0].close("rank 2 failed: java.lang.IllegalStateException: boom");
-        assertThat(heard[2].poll(300, TimeUnit.MILLISECONDS)).as("rank 2 stopped watching when it ended").isNull();
+        assertThat(heard.get(2).poll(300, TimeUnit.MILLISECONDS)).as("rank 2 stopped watching when it ended").isNull();
     }
 }
