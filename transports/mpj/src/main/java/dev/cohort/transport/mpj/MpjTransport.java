@@ -925,9 +925,14 @@ final class MpjTransport implements Transport, ProgressEngine {
      * rank would have.
      */
     private void peerDied(int peer) {
-        if (closed) return;
         String what = "rank " + peer + "'s process ended without closing its session (killed by a signal, System.exit,"
                 + " or a crash)";
+        if (closed) {   // this rank is done with MPJ, but the ranks before it may still wait
+            System.err.println("cohort: " + what + "; rank " + rank + " (its session closed) ends the job");
+            System.err.flush();
+            leaving(what);
+            return;
+        }
         lock.lock();
         try {
             if (closed || aborted != null) return;
@@ -944,7 +949,10 @@ final class MpjTransport implements Transport, ProgressEngine {
 
     /** The rank this one watches ended its part of the job for {@code reason}: so does this one ({@link PeerWatch}). */
     private void peerEnded(String reason) {
-        if (closed) return;
+        if (closed) {
+            leaving(reason);   // pass it on: the ranks before this one may still wait
+            return;
+        }
         lock.lock();
         try {
             if (closed || aborted != null) return;
@@ -956,11 +964,13 @@ final class MpjTransport implements Transport, ProgressEngine {
 
     /**
      * Tells the rank watching this one's process that its end is expected: a closed session
-     * ({@code reason} null), or the end of the job for {@code reason}, which that rank then passes on
-     * (a no-op after the first call, and off cluster devices).
+     * ({@code reason} null; this rank goes on watching the next one), or the end of the job for
+     * {@code reason}, which that rank then passes on (once; a no-op off cluster devices).
      */
     void leaving(String reason) {
-        if (watch != null) watch.close(reason);
+        if (watch == null) return;
+        if (reason == null) watch.bye();
+        else watch.end(reason);
     }
 
     private void failAborted(MpjOp op, CohortException a) {

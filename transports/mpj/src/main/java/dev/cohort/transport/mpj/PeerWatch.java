@@ -17,7 +17,8 @@ import java.util.Arrays;
  * On a cluster device, where each rank is a process of its own, rank r watches rank r+1's process
  * (the last rank watches rank 0) through a TCP connection of its own: when the watched process ends,
  * for whatever reason, the operating system closes the connection, and the watcher reads its end.
- * A rank that closes its session first says {@link #BYE}; a rank whose part of the job ends because
+ * A rank that closes its session first says {@link #BYE} (and goes on watching the next rank while
+ * its process lasts: MPJ's Finalize waits for every rank); a rank whose part of the job ends because
  * the job failed says {@link #ENDED} and why. An end of stream without either means the process died
  * without closing its session (a signal, System.exit, a crash): the watcher calls
  * {@link Listener#died}. This is what mpirun does for Open MPI ("a process exited without calling
@@ -59,6 +60,8 @@ final class PeerWatch {
     /** The connection to the watched rank (null if it could not be made). */
     private Socket watching;
     private volatile boolean over;
+    /** Whether this rank said BYE (guarded by this). */
+    private boolean byeSaid;
 
     /** Connects to the watched rank and accepts the watching one; {@code server} is this rank's, listening. */
     PeerWatch(int rank, int size, ServerSocket server, String[] names, int[] ports, Listener listener) {
@@ -119,20 +122,30 @@ final class PeerWatch {
         return new PeerWatch(rank, size, server, names, ports, listener);
     }
 
-    /** Waits for the watched rank's word or the end of its connection. */
+    /**
+     * Waits for the watched rank's words and the end of its connection. After BYE it goes on
+     * listening: a rank whose session is closed still watches the next one until its process ends,
+     * and passes on what it learns.
+     */
     private void watch() {
-        int said;
-        byte[] reason = null;
+        boolean bye = false;
         try {
             InputStream in = watching.getInputStream();
-            said = in.read();
-            if (said == ENDED) reason = in.readNBytes(MAX_REASON_BYTES);
+            for (int said = in.read(); ; said = in.read()) {
+                if (said == BYE) {
+                    bye = true;
+                } else if (said == ENDED) {
+                    String reason = new String(in.readNBytes(MAX_REASON_BYTES), StandardCharsets.UTF_8);
+                    if (!over) listener.ended(reason);
+                    return;
+                } else {
+                    break;
+                }
+            }
         } catch (IOException e) {
-            said = -1;
+            // as an end of stream
         }
-        if (over) return;
-        if (said == ENDED) listener.ended(new String(reason, StandardCharsets.UTF_8));
-        else if (said != BYE) listener.died(watched);
+        if (!over && !bye) listener.died(watched);
     }
 
     private static Socket connect(String host, int port, boolean sameHost) throws IOException {
@@ -163,32 +176,49 @@ final class PeerWatch {
     }
 
     /**
-     * Ends the watch: tells the watching rank why this rank's process will end ({@code reason}, or
-     * null for a closed session) so that it does not take the end for a death, and stops watching the
-     * next rank. Only the first call counts.
+     * Tells the watching rank that this rank's session is closed (BYE), so that the end of its
+     * process is not taken for a death. This rank goes on watching the next one.
      */
-    void close(String reason) {
+    void bye() {
+        Socket w;
+        synchronized (this) {
+            if (over || byeSaid) return;
+            byeSaid = true;
+            w = watcher;
+        }
+        say(w, BYE, null);
+    }
+
+    /**
+     * Ends the watch: tells the watching rank that this rank's part of the job ends for
+     * {@code reason}, which that rank then passes on, and stops watching the next rank. Only the
+     * first call counts.
+     */
+    void end(String reason) {
         Socket w;
         synchronized (this) {
             if (over) return;
             over = true;
             w = watcher;
         }
-        if (w != null) {
-            try {
-                OutputStream out = w.getOutputStream();
-                out.write(reason == null ? BYE : ENDED);
-                if (reason != null) {
-                    byte[] b = reason.getBytes(StandardCharsets.UTF_8);
-                    out.write(b, 0, Math.min(b.length, MAX_REASON_BYTES));
-                }
-                out.flush();
-            } catch (IOException e) {
-                // the watching rank is gone: nobody to tell
-            }
-        }
+        say(w, ENDED, reason);
         closeQuietly(w);
         closeQuietly(watching);
+    }
+
+    private static void say(Socket w, int word, String reason) {
+        if (w == null) return;
+        try {
+            OutputStream out = w.getOutputStream();
+            out.write(word);
+            if (reason != null) {
+                byte[] b = reason.getBytes(StandardCharsets.UTF_8);
+                out.write(b, 0, Math.min(b.length, MAX_REASON_BYTES));
+            }
+            out.flush();
+        } catch (IOException e) {
+            // the watching rank is gone: nobody to tell
+        }
     }
 
     /** Closes this rank's connections without a word, as the operating system does when the process dies. */

@@ -61,8 +61,8 @@ class PeerWatchTest {
         PeerWatch[] w = ring();
         w[1].drop();
         assertThat(heard.get(0).poll(10, TimeUnit.SECONDS)).isEqualTo("died 1");
-        w[0].close(null);
-        w[2].close(null);
+        w[0].bye();
+        w[2].bye();
         assertThat(heard.get(1).poll(300, TimeUnit.MILLISECONDS)).as("rank 1 is the dead one").isNull();
         assertThat(heard.get(2).poll(300, TimeUnit.MILLISECONDS)).as("rank 0 said bye to rank 2").isNull();
     }
@@ -70,19 +70,32 @@ class PeerWatchTest {
     @Test
     void byeIsNotADeath() throws Exception {
         PeerWatch[] w = ring();
-        for (PeerWatch p : w) p.close(null);
+        for (PeerWatch p : w) p.bye();
+        for (PeerWatch p : w) p.drop();   // the processes end after their goodbyes
         for (BlockingQueue<String> q : heard) assertThat(q.poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
 
     @Test
     void anEndedRankTellsItsWatcherWhy() throws Exception {
         PeerWatch[] w = ring();
-        w[2].close("rank 2 failed: java.lang.IllegalStateException: boom");
+        w[2].end("rank 2 failed: java.lang.IllegalStateException: boom");
         assertThat(heard.get(1).poll(10, TimeUnit.SECONDS)).isEqualTo("ended rank 2 failed: java.lang.IllegalStateException: boom");
         // what MpjTransport does next: the watcher ends too and passes the reason on
-        w[1].close("rank 2 failed: java.lang.IllegalStateException: boom");
+        w[1].end("rank 2 failed: java.lang.IllegalStateException: boom");
         assertThat(heard.get(0).poll(10, TimeUnit.SECONDS)).isEqualTo("ended rank 2 failed: java.lang.IllegalStateException: boom");
-        w[0].close("rank 2 failed: java.lang.IllegalStateException: boom");
+        w[0].end("rank 2 failed: java.lang.IllegalStateException: boom");
         assertThat(heard.get(2).poll(300, TimeUnit.MILLISECONDS)).as("rank 2 stopped watching when it ended").isNull();
+    }
+
+    @Test
+    void aRankWithItsSessionClosedStillWatchesAndPassesTheEndOn() throws Exception {
+        PeerWatch[] w = ring();
+        w[0].bye();    // rank 0 is done, its process still up (MPJ's Finalize waits for the others)
+        w[1].drop();   // then rank 1 is killed, while rank 2 waits for it
+        assertThat(heard.get(0).poll(10, TimeUnit.SECONDS)).isEqualTo("died 1");
+        // what MpjTransport does on a closed rank: pass it on to the rank watching it
+        w[0].end("rank 1's process ended");
+        assertThat(heard.get(2).poll(10, TimeUnit.SECONDS)).as("rank 2 heard it after rank 0's BYE")
+                .isEqualTo("ended rank 1's process ended");
     }
 }
