@@ -91,8 +91,6 @@ public final class MpjMain {
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         record("failed " + rank);
         if (MpjTransport.endedByAnotherRank(root)) {
-            MpjTransport opened = MpjTransport.opened();
-            if (opened != null) opened.leaving("rank " + rank + " ended: " + root.getMessage());   // told already, as a rule
             System.out.flush();
             System.exit(1);
         }

@@ -758,16 +758,16 @@ final class MpjTransport implements Transport, ProgressEngine {
     }
 
     /**
-     * Ends the job: on a cluster device, first tells every other rank (an abort notice carrying
-     * {@code cause}, waited for at most 2 s), then MPJ's Abort and exit with status 1. A rank that
+     * Ends the job: on a cluster device, first tells every other rank (the rank watching this one
+     * through {@link PeerWatch}, and an abort notice carrying {@code cause} over MPJ, waited for at
+     * most 2 s), then MPJ's Abort and exit with status 1. A rank that
      * fails because another one did ({@link ErrorClass#ABORTED}) sends no notice of its own.
      */
     @Override
     public void abort(Throwable cause) {
-        leaving("rank " + rank + " failed: " + cause);
-        if (separateProcesses && aborted == null && !endedByAnotherRank(cause)) {
-            notifyOthers("rank " + rank + " failed: " + cause, -1);
-        }
+        String failure = "rank " + rank + " failed: " + cause;
+        leaving(failure);
+        if (separateProcesses && aborted == null && !endedByAnotherRank(cause)) notifyOthers(failure, -1);
         try {
             MPI.COMM_WORLD.Abort(1);
         } catch (RuntimeException e) {
@@ -881,17 +881,17 @@ final class MpjTransport implements Transport, ProgressEngine {
         byte[] text = new byte[st.Get_count(MPI.BYTE)];
         wire.Recv(text, 0, text.length, MPI.BYTE, st.source, st.tag);
         if (aborted != null) return;
-        String reason = new String(text, StandardCharsets.UTF_8);
-        end(new CohortException(ErrorClass.ABORTED, st.source, "the job was ended because " + reason), reason);
+        end(st.source, new String(text, StandardCharsets.UTF_8));
     }
 
     /**
-     * Ends this rank's part of a job another rank ended, for {@code reason}: every posted receive and
-     * unfinished send fails with {@code a}, as does every later operation; the rank watching this one
-     * is told why; the rank is halted with status 1 after the abort grace unless its code ends it
-     * first. Lock held.
+     * Ends this rank's part of a job that rank {@code source} ended, for {@code reason}: every posted
+     * receive and unfinished send fails with ABORTED ("the job was ended because REASON"), as does
+     * every later operation; the rank watching this one is told why; the rank is halted with status 1
+     * after the abort grace unless its code ends it first. Lock held.
      */
-    private void end(CohortException a, String reason) {
+    private void end(int source, String reason) {
+        CohortException a = new CohortException(ErrorClass.ABORTED, source, "the job was ended because " + reason);
         aborted = a;
         leaving(reason);
         for (MpjOp op = postedHead; op != null; ) {
@@ -928,8 +928,7 @@ final class MpjTransport implements Transport, ProgressEngine {
         String what = "rank " + peer + "'s process ended without closing its session (killed by a signal, System.exit,"
                 + " or a crash)";
         if (closed) {   // this rank is done with MPJ, but the ranks before it may still wait
-            System.err.println("cohort: " + what + "; rank " + rank + " (its session closed) ends the job");
-            System.err.flush();
+            reportDeath(what);
             leaving(what);
             return;
         }
@@ -938,13 +937,17 @@ final class MpjTransport implements Transport, ProgressEngine {
             if (closed || aborted != null) return;
             takeAbortNotice();   // a notice of its failure may be here already
             if (aborted != null) return;
-            System.err.println("cohort: " + what + "; rank " + rank + " ends the job");
-            System.err.flush();
+            reportDeath(what);
             notifyOthers(what, peer);   // first: this rank's own code ends the process as soon as end() fails its wait
-            end(new CohortException(ErrorClass.ABORTED, peer, "the job was ended because " + what), what);
+            end(peer, what);
         } finally {
             lock.unlock();
         }
+    }
+
+    private void reportDeath(String what) {
+        System.err.println("cohort: " + what + "; rank " + rank + " ends the job");
+        System.err.flush();
     }
 
     /** The rank this one watches ended its part of the job for {@code reason}: so does this one ({@link PeerWatch}). */
@@ -956,7 +959,7 @@ final class MpjTransport implements Transport, ProgressEngine {
         lock.lock();
         try {
             if (closed || aborted != null) return;
-            end(new CohortException(ErrorClass.ABORTED, rank, "the job was ended because " + reason), reason);
+            end(rank, reason);
         } finally {
             lock.unlock();
         }

@@ -41,6 +41,7 @@ final class PeerWatch {
     static final int ENDED = 'E';
     private static final int NAME_BYTES = 256;
     private static final int MAX_REASON_BYTES = 64 * 1024;
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
     /** What the watch reports; called on its own thread. */
     interface Listener {
@@ -50,9 +51,7 @@ final class PeerWatch {
         /** The watched rank's part of the job ended because the job failed, for {@code reason}. */
         void ended(String reason);
     }
-    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
-    private final int rank;
     private final int watched;
     private final Listener listener;
     /** The connection the previous rank watches this one through (null if it could not connect); written once. */
@@ -65,7 +64,6 @@ final class PeerWatch {
 
     /** Connects to the watched rank and accepts the watching one; {@code server} is this rank's, listening. */
     PeerWatch(int rank, int size, ServerSocket server, String[] names, int[] ports, Listener listener) {
-        this.rank = rank;
         this.watched = (rank + 1) % size;
         this.listener = listener;
         String host = names[watched];
