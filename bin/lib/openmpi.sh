@@ -137,3 +137,33 @@ cohort_ompi_setup() {
     if [ "$(readlink -f "$link" 2>/dev/null)" != "$(readlink -f "$jar")" ]; then ln -sfn "$jar" "$link"; fi
     printf '%s' "$jar"
 }
+
+# Where the transport looks for Cohort's native helper (see Pinned.java).
+cohort_ompi_native() {
+    printf '%s/openmpi/libcohort_openmpi.so' "$(cohort_cache_dir)"
+}
+
+# Builds Cohort's native helper for the openmpi transport (transports/openmpi/src/main/c) with the
+# installed mpicc against a JDK's JNI headers, when it is missing or older than its source. Prints its
+# path; fails (status 1, reason on stderr) without mpicc or jni.h, and the transport then stages.
+cohort_ompi_build_native() {
+    local src out jdk inc tmp
+    src="$1/transports/openmpi/src/main/c/cohort_openmpi.c"
+    out=$(cohort_ompi_native)
+    [ -f "$src" ] || { echo "cohort: $src is missing" >&2; return 1; }
+    if [ -f "$out" ] && [ "$out" -nt "$src" ]; then printf '%s' "$out"; return 0; fi
+    command -v mpicc >/dev/null 2>&1 || { echo "cohort: no mpicc (Debian: apt-get install libopenmpi-dev); the openmpi transport will stage heap arrays" >&2; return 1; }
+    jdk=${JAVA_HOME:-}
+    if [ -z "$jdk" ] && command -v javac >/dev/null 2>&1; then jdk=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")"); fi
+    inc="$jdk/include"
+    [ -f "$inc/jni.h" ] || { echo "cohort: no jni.h under ${jdk:-JAVA_HOME}; the openmpi transport will stage heap arrays" >&2; return 1; }
+    mkdir -p "$(dirname "$out")"
+    tmp="$out.$$.tmp"
+    if ! mpicc -O2 -shared -fPIC -Wall -I"$inc" -I"$inc/linux" -o "$tmp" "$src" >&2; then
+        rm -f "$tmp"
+        echo "cohort: compiling $src failed; the openmpi transport will stage heap arrays" >&2
+        return 1
+    fi
+    mv "$tmp" "$out"
+    printf '%s' "$out"
+}

@@ -68,6 +68,21 @@ final class MpiCollRequest extends Request {
         return this;
     }
 
+    /**
+     * Runs a blocking collective on the caller's own arrays through the native helper ({@link Pinned}),
+     * to completion, outside the lock: nothing to stage, nothing to copy back.
+     */
+    MpiCollRequest pinned(MpiRun run) {
+        CohortException err = null;
+        try {
+            run.run();
+        } catch (MPIException e) {
+            err = t.mpiError(comm, name, e);
+        }
+        finish(err);
+        return this;
+    }
+
     /** A blocking MPI collective. */
     @FunctionalInterface
     interface MpiRun {

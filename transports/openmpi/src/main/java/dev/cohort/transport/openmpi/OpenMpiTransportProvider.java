@@ -66,8 +66,10 @@ public final class OpenMpiTransportProvider implements TransportProvider {
         try {
             String v = Version.library();
             String level = OpenMpiTransport.threadLevel();
-            if (v == null || level == null) return v;
-            return v + " (thread level " + level + ")";
+            if (v == null) return null;
+            Pinned.available();
+            String helper = "native helper " + Pinned.status().replaceFirst(" \\(.*", "");
+            return level == null ? v + " (" + helper + ")" : v + " (thread level " + level + ", " + helper + ")";
         } catch (LinkageError | RuntimeException e) {
             return null;
         }

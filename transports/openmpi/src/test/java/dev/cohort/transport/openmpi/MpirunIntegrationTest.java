@@ -3,6 +3,7 @@ package dev.cohort.transport.openmpi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.File;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +31,9 @@ class MpirunIntegrationTest {
         return MpirunProcess.start(MpirunProcess.command(np, List.of(), mainAndArgs)).await(timeout);
     }
 
-    private static void conformance(int np) throws Exception {
-        MpirunProcess.Result r = run(np, CONFORMANCE_TIMEOUT, "dev.cohort.conformance.ConformanceMain", "--timeout=120");
+    private static void conformance(int np, String... jvmOptions) throws Exception {
+        MpirunProcess.Result r = MpirunProcess.start(MpirunProcess.command(np, List.of(jvmOptions),
+                "dev.cohort.conformance.ConformanceMain", "--timeout=120")).await(CONFORMANCE_TIMEOUT);
         assertThat(r.timedOut()).as("conformance on %d ranks hung: %s", np, r.describe()).isFalse();
         assertThat(r.exitCode()).as("conformance on %d ranks: %s", np, r.describe()).isZero();
         assertThat(r.output()).as(r.describe()).contains("(transport openmpi)").contains(" 0 failed");
@@ -53,6 +55,43 @@ class MpirunIntegrationTest {
         conformance(4);
     }
 
+    /** The native helper, where bin/setup-native builds it; the tests that need it are skipped without it. */
+    private static void assumeHelper() {
+        File lib = new File(Pinned.cacheDir(), "openmpi/libcohort_openmpi.so");
+        assumeThat(lib).as("Cohort's native helper (bin/setup-native builds it with mpicc)").isFile();
+    }
+
+    /** Every blocking collective on heap arrays through the native helper (no size threshold), on 3 ranks. */
+    @Test
+    void conformanceSuiteThroughTheNativeHelper() throws Exception {
+        assumeHelper();
+        conformance(3, "-Dcohort.openmpi.pinBytes=1");
+    }
+
+    private static void largeCollectives(String option, String status) throws Exception {
+        MpirunProcess.Result r = MpirunProcess.start(MpirunProcess.command(3, List.of(option),
+                "dev.cohort.transport.openmpi.apps.LargeCollectives")).await(Duration.ofSeconds(180));
+        assertThat(r.timedOut()).as(r.describe()).isFalse();
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.output()).as(r.describe()).contains("helper: " + status);
+        for (int rank = 0; rank < 3; rank++) {
+            assertThat(r.output()).as(r.describe()).containsPattern("rank " + rank + ": \\d+ checks passed");
+        }
+    }
+
+    /** Large allreduce / scan / reduce / bcast on heap arrays, pinned by the native helper: results exact, nothing around them touched. */
+    @Test
+    void largeCollectivesOnHeapArraysThroughTheNativeHelper() throws Exception {
+        assumeHelper();
+        largeCollectives("-Dcohort.openmpi.native=", "loaded");
+    }
+
+    /** The same collectives with the helper turned off: staged through direct memory. */
+    @Test
+    void largeCollectivesOnHeapArraysStaged() throws Exception {
+        largeCollectives("-Dcohort.openmpi.native=off", "off");
+    }
+
     @Test
     void helloSampleOnFourRanks() throws Exception {
         MpirunProcess.Result r = run(4, Duration.ofSeconds(120), "dev.cohort.samples.Hello");
@@ -66,7 +105,7 @@ class MpirunIntegrationTest {
     void reportsVersionThreadLevelAndTagBound() throws Exception {
         MpirunProcess.Result r = run(2, Duration.ofSeconds(120), "dev.cohort.transport.openmpi.apps.ProviderInfo");
         assertThat(r.exitCode()).as(r.describe()).isZero();
-        assertThat(r.output()).as(r.describe()).contains("rank 0 of 2 on openmpi: Open MPI v").contains("thread level MPI_THREAD_");
+        assertThat(r.output()).as(r.describe()).contains("rank 0 of 2 on openmpi: Open MPI v").contains("thread level MPI_THREAD_").contains(", native helper ");
         System.out.println(r.output().lines().filter(l -> l.startsWith("rank 0")).findFirst().orElse(""));
     }
 

@@ -1,0 +1,136 @@
+package dev.cohort.transport.openmpi;
+
+import dev.cohort.ElementType;
+import dev.cohort.Op;
+import mpi.MPIException;
+
+import java.io.File;
+import java.lang.reflect.Field;
+
+/**
+ * Blocking collectives straight on Java heap arrays, through Cohort's own native helper
+ * ({@code src/main/c/cohort_openmpi.c}, built by {@code bin/setup-native} with the installed mpicc into
+ * the user's cache). The bindings stage a heap array through a copy in and a copy out; the helper
+ * pins the arrays for the MPI call instead. Pinning stops the JVM's garbage collector (JDK 17), so the
+ * helper first waits in MPI_Barrier with nothing pinned and pins only once every rank is in the
+ * collective; and only large blocking calls use it ({@link #MIN_BYTES}): below that the copies cost
+ * less than the barrier.
+ *
+ * <p>Found at {@code -Dcohort.openmpi.native=PATH}, else at
+ * {@code $COHORT_CACHE|$XDG_CACHE_HOME/cohort|~/.cache/cohort/openmpi/libcohort_openmpi.so};
+ * {@code -Dcohort.openmpi.native=off} turns it off. When it is absent, or built for another version of
+ * this class, the transport stages as before and {@link #status()} says why.
+ */
+final class Pinned {
+    /** Must match COHORT_ABI in cohort_openmpi.c. */
+    static final int ABI = 1;
+    /** Blocking collectives on at least this many bytes use the helper. */
+    static final long MIN_BYTES = Long.getLong("cohort.openmpi.pinBytes", 128 * 1024);
+
+    private static volatile Boolean loaded;
+    private static volatile String status = "not loaded yet";
+    private static Field handle;
+
+    private Pinned() {
+    }
+
+    /** Loads the helper once (after MPI is initialized: it links against the same libmpi). */
+    static boolean available() {
+        Boolean l = loaded;
+        if (l != null) return l;
+        synchronized (Pinned.class) {
+            if (loaded == null) loaded = load();
+            return loaded;
+        }
+    }
+
+    /** Whether the helper is in use, and if not, why. */
+    static String status() {
+        return status;
+    }
+
+    private static boolean load() {
+        String p = System.getProperty("cohort.openmpi.native", "").trim();
+        if (p.equalsIgnoreCase("off") || p.equalsIgnoreCase("false")) {
+            status = "off (-Dcohort.openmpi.native=off): heap arrays are staged";
+            return false;
+        }
+        File f = p.isEmpty() ? new File(cacheDir(), "openmpi/libcohort_openmpi.so") : new File(p);
+        if (!f.isFile()) {
+            status = "absent (" + f + "; bin/setup-native builds it with mpicc): heap arrays are staged";
+            return false;
+        }
+        try {
+            System.load(f.getAbsolutePath());
+            int abi = abi();
+            if (abi != ABI) {
+                status = "stale (" + f + " is version " + abi + ", this Cohort needs " + ABI
+                        + "; run bin/setup-native again): heap arrays are staged";
+                return false;
+            }
+            Field h = mpi.Comm.class.getDeclaredField("handle");
+            h.setAccessible(true);
+            handle = h;
+        } catch (UnsatisfiedLinkError | ReflectiveOperationException | RuntimeException e) {
+            status = "unusable (" + f + ": " + e + "): heap arrays are staged";
+            return false;
+        }
+        status = "loaded (" + f + "): blocking collectives of " + MIN_BYTES + " bytes or more on heap arrays are pinned, not copied";
+        return true;
+    }
+
+    /** Cohort's cache directory, as bin/lib/openmpi.sh computes it. */
+    static File cacheDir() {
+        String c = System.getenv("COHORT_CACHE");
+        if (c != null && !c.isEmpty()) return new File(c);
+        String x = System.getenv("XDG_CACHE_HOME");
+        if (x != null && !x.isEmpty()) return new File(x, "cohort");
+        return new File(System.getProperty("user.home"), ".cache/cohort");
+    }
+
+    /** True when the helper can take a blocking call on this heap array of this many bytes. */
+    static boolean wants(Object array, long bytes) {
+        return bytes >= MIN_BYTES && array != null && array.getClass().isArray() && !(array instanceof boolean[])
+                && !(array instanceof Object[]) && available();
+    }
+
+    /** The MPI_Comm behind a communicator of the bindings. */
+    static long comm(mpi.Comm c) {
+        try {
+            return handle.getLong(c);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The helper's number for a reducible element type; -1 for the others. */
+    static int type(ElementType t) {
+        switch (t) {
+            case SHORT: return 1;
+            case INT: return 2;
+            case LONG: return 3;
+            case FLOAT: return 4;
+            case DOUBLE: return 5;
+            default: return -1;
+        }
+    }
+
+    /** The helper's number for an MPI reduction; -1 for the others. */
+    static int op(Op op) {
+        Op[] ops = {Op.SUM, Op.PROD, Op.MIN, Op.MAX, Op.LAND, Op.LOR, Op.LXOR, Op.BAND, Op.BOR, Op.BXOR};
+        for (int i = 0; i < ops.length; i++) if (ops[i] == op) return i;
+        return -1;
+    }
+
+    static native int abi();
+
+    /**
+     * kind 0 MPI_Allreduce, 1 MPI_Scan, 2 MPI_Reduce; offsets in bytes; send null means the input is
+     * in recv; recv may be null at a reduce's non-root rank. Barrier first, then pinned.
+     */
+    static native void reduction(long comm, int kind, Object send, long sendOffset, Object recv, long recvOffset,
+                                 int count, int type, int op, int root) throws MPIException;
+
+    /** MPI_Bcast of {@code bytes} bytes from byte {@code offset} of a heap array. Barrier first, then pinned. */
+    static native void bcast(long comm, Object buf, long offset, int bytes, int root) throws MPIException;
+}
