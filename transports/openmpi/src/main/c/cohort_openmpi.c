@@ -10,6 +10,8 @@
  * of the communicator is already inside the same collective when the arrays are pinned, and the
  * pinned part lasts only as long as the collective's own work.
  *
+ * It also receives a long message's chunks straight into the receiving heap array (Pinned.recvChunks).
+ *
  * Built by bin/setup-native with the installed mpicc into the user's cache; the Java side
  * (dev.cohort.transport.openmpi.Pinned) loads it when present and staged copies are used otherwise.
  * ABI must match Pinned.ABI.
@@ -18,7 +20,7 @@
 #include <mpi.h>
 #include <stdint.h>
 
-#define COHORT_ABI 1
+#define COHORT_ABI 2
 
 /* Element types, as Pinned numbers them. */
 static MPI_Datatype datatype(jint t) {
@@ -141,5 +143,28 @@ JNIEXPORT void JNICALL Java_dev_cohort_transport_openmpi_Pinned_bcast(JNIEnv *en
     }
     rc = MPI_Bcast(b + offset, bytes, MPI_BYTE, root, c);
     (*env)->ReleasePrimitiveArrayCritical(env, buf, b, 0);
+    if (rc != MPI_SUCCESS) throw_mpi(env, rc);
+}
+
+/*
+ * Receives a long message's chunks, bytes [from, bytes) of it in chunks of at most chunk bytes from
+ * source on tag, into dst from byte offset dstOffset + from on. The sender started every chunk before
+ * this rank took the message's head, so the wait depends on nothing this process does.
+ */
+JNIEXPORT void JNICALL Java_dev_cohort_transport_openmpi_Pinned_recvChunks(JNIEnv *env, jclass cls, jlong comm,
+        jint source, jint tag, jobject dst, jlong dstOffset, jint from, jint bytes, jint chunk) {
+    (void) cls;
+    MPI_Comm c = (MPI_Comm) (intptr_t) comm;
+    char *d = (*env)->GetPrimitiveArrayCritical(env, dst, NULL);
+    if (d == NULL) {
+        throw_oom(env);
+        return;
+    }
+    int rc = MPI_SUCCESS;
+    for (jint pos = from; pos < bytes && rc == MPI_SUCCESS; pos += chunk) {
+        int len = bytes - pos < chunk ? bytes - pos : chunk;
+        rc = MPI_Recv(d + dstOffset + pos, len, MPI_BYTE, source, tag, c, MPI_STATUS_IGNORE);
+    }
+    (*env)->ReleasePrimitiveArrayCritical(env, dst, d, 0);
     if (rc != MPI_SUCCESS) throw_mpi(env, rc);
 }

@@ -466,10 +466,11 @@ public final class PointToPointCases {
 
     /**
      * Messages of every length in {@link #LIMIT_BYTES}, of bytes, doubles, booleans and a direct
-     * ByteBuffer, each received five ways: blocking (a ring, so some messages come first and some
+     * ByteBuffer, each received six ways: blocking (a ring, so some messages come first and some
      * receives), nonblocking posted before the message, after a probe that sizes the receive, by
-     * ANY_SOURCE and ANY_TAG, and a long message followed by a short one with the same tag, which must
-     * not overtake it. Every element of every message is checked.
+     * ANY_SOURCE and ANY_TAG, a long message followed by a short one with the same tag, which must
+     * not overtake it, and from and into the middle of larger buffers. Every element of every message
+     * is checked, and the elements around a received range too.
      */
     public static void lengthsAroundProtocolLimits(Comm w) {
         int next = next(w), prev = prev(w), me = w.rank();
@@ -519,6 +520,17 @@ public final class PointToPointCases {
                 Request.waitAll(List.of(q1, q2));
                 sameElements(first, expected, "a long message before a short one, " + what);
                 sameElements(second, Buffers.expected(k.type(), n, 0, 3, prev + 1000), "a short message after a long one, " + what);
+
+                // from and into the middle of larger buffers: every path must honour both offsets,
+                // and nothing around the received range may change
+                Object wideOut = k.allocate(n + 7);
+                Buffers.fill(wideOut, 7, n, me);
+                Object wideIn = k.allocate(n + 12);
+                Buffers.clear(wideIn);
+                Request q3 = Buffers.isend(w, wideOut, 7, n, next, 125);
+                Expect.status(Buffers.recv(w, wideIn, 5, n, prev, 125), prev, 125, n, k.type());
+                q3.await();
+                sameElements(wideIn, Buffers.expected(k.type(), n + 12, 5, n, prev), "at offsets 7 (send) and 5 (receive), " + what);
             }
         }
     }

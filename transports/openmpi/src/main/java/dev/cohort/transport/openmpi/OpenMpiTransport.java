@@ -950,11 +950,16 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     /**
      * Receives a long message's chunks (they follow its head on the chunk tag, in order, and the
      * sender starts them without waiting for anything of this rank's) into {@code dst} from byte
-     * HEAD_DATA on. Holds lock.
+     * HEAD_DATA on: straight into a heap array through the native helper when it is loaded, else
+     * through a staging buffer. Holds lock.
      */
     private void receiveChunks(Intracomm c, int source, int chunkTag, int bytes, Object dst, ElementType t, int offset)
             throws MPIException {
         int size = t.size();
+        if (Pinned.heapArray(dst)) {   // a heap array: straight into it, pinned, no staging copy
+            Pinned.recvChunks(Pinned.comm(c), source, chunkTag, dst, (long) offset * size, HEAD_DATA, bytes, CHUNK);
+            return;
+        }
         ByteBuffer direct = dst instanceof ByteBuffer && ((ByteBuffer) dst).isDirect() ? Staging.whole((ByteBuffer) dst) : null;
         Staging s = direct == null ? pool.take(Math.min(CHUNK, bytes - HEAD_DATA)) : null;
         try {

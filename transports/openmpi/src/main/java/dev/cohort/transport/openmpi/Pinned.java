@@ -14,7 +14,8 @@ import java.lang.reflect.Field;
  * pins the arrays for the MPI call instead. Pinning stops the JVM's garbage collector (JDK 17), so the
  * helper first waits in MPI_Barrier with nothing pinned and pins only once every rank is in the
  * collective; and only large blocking calls use it ({@link #MIN_BYTES}): below that the copies cost
- * less than the barrier.
+ * less than the barrier. A long message's chunks, which its sender has started before the receiver
+ * takes its head, are received straight into the receiving heap array ({@link #recvChunks}).
  *
  * <p>Found at {@code -Dcohort.openmpi.native=PATH}, else at
  * {@code $COHORT_CACHE|$XDG_CACHE_HOME/cohort|~/.cache/cohort/openmpi/libcohort_openmpi.so};
@@ -23,7 +24,7 @@ import java.lang.reflect.Field;
  */
 final class Pinned {
     /** Must match COHORT_ABI in cohort_openmpi.c. */
-    static final int ABI = 1;
+    static final int ABI = 2;
     /** Blocking collectives on at least this many bytes use the helper. */
     static final long MIN_BYTES = Long.getLong("cohort.openmpi.pinBytes", 128 * 1024);
 
@@ -75,7 +76,7 @@ final class Pinned {
             status = "unusable (" + f + ": " + e + "): heap arrays are staged";
             return false;
         }
-        status = "loaded (" + f + "): blocking collectives of " + MIN_BYTES + " bytes or more on heap arrays are pinned, not copied";
+        status = "loaded (" + f + "): blocking collectives of " + MIN_BYTES + " bytes or more, and long messages' chunks, on heap arrays are pinned, not copied";
         return true;
     }
 
@@ -90,8 +91,13 @@ final class Pinned {
 
     /** True when the helper can take a blocking call on this heap array of this many bytes. */
     static boolean wants(Object array, long bytes) {
-        return bytes >= MIN_BYTES && array != null && array.getClass().isArray() && !(array instanceof boolean[])
-                && !(array instanceof Object[]) && available();
+        return bytes >= MIN_BYTES && heapArray(array);
+    }
+
+    /** True when the helper can take this array: a heap array of numbers (not boolean), and the helper is loaded. */
+    static boolean heapArray(Object array) {
+        return array != null && array.getClass().isArray() && !(array instanceof boolean[]) && !(array instanceof Object[])
+                && available();
     }
 
     /** The MPI_Comm behind a communicator of the bindings. */
@@ -130,6 +136,14 @@ final class Pinned {
      */
     static native void reduction(long comm, int kind, Object send, long sendOffset, Object recv, long recvOffset,
                                  int count, int type, int op, int root) throws MPIException;
+
+    /**
+     * Receives bytes [from, bytes) of a long message, in chunks of at most {@code chunk} bytes from
+     * {@code source} on {@code tag}, straight into a heap array from byte {@code dstOffset + from} on.
+     * Only for chunks the sender has already started (they need nothing more of this process).
+     */
+    static native void recvChunks(long comm, int source, int tag, Object dst, long dstOffset, int from, int bytes,
+                                  int chunk) throws MPIException;
 
     /** MPI_Bcast of {@code bytes} bytes from byte {@code offset} of a heap array. Barrier first, then pinned. */
     static native void bcast(long comm, Object buf, long offset, int bytes, int root) throws MPIException;
