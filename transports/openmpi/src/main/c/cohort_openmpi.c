@@ -10,7 +10,8 @@
  * of the communicator is already inside the same collective when the arrays are pinned, and the
  * pinned part lasts only as long as the collective's own work.
  *
- * It also receives a long message's chunks straight into the receiving heap array (Pinned.recvChunks).
+ * It also receives a long message's chunks straight into the receiving heap array (Pinned.recvChunks),
+ * and moves the rest of a long message from heap array to heap array by rendezvous (below).
  *
  * Built by bin/setup-native with the installed mpicc into the user's cache; the Java side
  * (dev.cohort.transport.openmpi.Pinned) loads it when present and staged copies are used otherwise.
@@ -19,8 +20,9 @@
 #include <jni.h>
 #include <mpi.h>
 #include <stdint.h>
+#include <stdlib.h>
 
-#define COHORT_ABI 2
+#define COHORT_ABI 3
 
 /* Element types, as Pinned numbers them. */
 static MPI_Datatype datatype(jint t) {
@@ -166,5 +168,199 @@ JNIEXPORT void JNICALL Java_dev_cohort_transport_openmpi_Pinned_recvChunks(JNIEn
         rc = MPI_Recv(d + dstOffset + pos, len, MPI_BYTE, source, tag, c, MPI_STATUS_IGNORE);
     }
     (*env)->ReleasePrimitiveArrayCritical(env, dst, d, 0);
+    if (rc != MPI_SUCCESS) throw_mpi(env, rc);
+}
+
+/*
+ * Rendezvous: the rest of a long message (all but its head) goes from the sender's heap array to the
+ * receiver's, pinned on both sides, with no staging copy. The sender offers the rest (Pinned.offer)
+ * when it sends the head; it does not pin anything yet. The receiver, once a receive has taken the
+ * head, pins its buffer, posts the receive for the rest and only then sends the sender a clear-to-
+ * send (CTS) naming the offer (Pinned.pull). The sender pins its array when it serves that CTS, so a
+ * pinned send always has its receive posted and completes without waiting for any Java code.
+ *
+ * Every call here that waits also serves the CTSs that reach this process, so two ranks pulling
+ * from each other at once (an exchange) each serve the other. The Java side serves them in its
+ * polls too (Pinned.serve). Offers, CTSs and rests travel on a communicator of their own; the rest of
+ * offer id goes on tag id, a CTS on tag 0. All calls into this registry are made under the
+ * transport's lock, so it needs no lock of its own. No call returns with an array still pinned.
+ */
+#define CTS_TAG 0
+
+typedef struct {
+    jint id;
+    jobject array;    /* a global reference */
+    jlong offset;     /* byte offset of the rest in the array */
+    jint bytes;
+    jint dest;        /* in the rendezvous communicator */
+    int state;        /* 0 offered, 1 sending (pinned), 2 sent, < 0 failed: -(MPI error code) */
+    char *pinned;
+    MPI_Request request;
+} offer_t;
+
+static offer_t *offers;
+static int noffers, capacity;
+static int sending;   /* offers in state 1 */
+
+static offer_t *find_offer(jint id) {
+    for (int i = 0; i < noffers; i++) if (offers[i].id == id) return &offers[i];
+    return NULL;
+}
+
+/* Registers the rest of a long message for a later CTS. Returns 0, or -1 when out of memory. */
+JNIEXPORT jint JNICALL Java_dev_cohort_transport_openmpi_Pinned_offer(JNIEnv *env, jclass cls, jint id,
+        jobject array, jlong offset, jint bytes, jint dest) {
+    (void) cls;
+    if (noffers == capacity) {
+        int cap = capacity == 0 ? 16 : capacity * 2;
+        offer_t *o = realloc(offers, (size_t) cap * sizeof(offer_t));
+        if (o == NULL) return -1;
+        offers = o;
+        capacity = cap;
+    }
+    jobject ref = (*env)->NewGlobalRef(env, array);
+    if (ref == NULL) return -1;
+    offer_t *o = &offers[noffers++];
+    o->id = id;
+    o->array = ref;
+    o->offset = offset;
+    o->bytes = bytes;
+    o->dest = dest;
+    o->state = 0;
+    o->pinned = NULL;
+    o->request = MPI_REQUEST_NULL;
+    return 0;
+}
+
+/*
+ * An offer's state: 0 offered, 1 sending, 2 sent; a failed one throws its MPI error. A sent or
+ * failed offer is forgotten by this call (its global reference deleted); an unknown id reads as 2.
+ */
+JNIEXPORT jint JNICALL Java_dev_cohort_transport_openmpi_Pinned_take(JNIEnv *env, jclass cls, jint id) {
+    (void) cls;
+    offer_t *o = find_offer(id);
+    if (o == NULL) return 2;
+    int state = o->state;
+    if (state == 2 || state < 0) {
+        (*env)->DeleteGlobalRef(env, o->array);
+        *o = offers[--noffers];
+    }
+    if (state < 0) throw_mpi(env, -state);
+    return state;
+}
+
+/* Starts the send of every offer a CTS has asked for, and completes those whose send is done. */
+static int serve_once(JNIEnv *env, MPI_Comm c) {
+    int flag = 0, rc;
+    MPI_Status st;
+    for (;;) {
+        rc = MPI_Iprobe(MPI_ANY_SOURCE, CTS_TAG, c, &flag, &st);
+        if (rc != MPI_SUCCESS) return rc;
+        if (!flag) break;
+        jint id = 0;
+        rc = MPI_Recv(&id, 1, MPI_INT, st.MPI_SOURCE, CTS_TAG, c, MPI_STATUS_IGNORE);
+        if (rc != MPI_SUCCESS) return rc;
+        offer_t *o = find_offer(id);
+        if (o == NULL || o->state != 0) continue;   /* cannot happen: an offer is asked for once */
+        o->pinned = (*env)->GetPrimitiveArrayCritical(env, o->array, NULL);
+        if (o->pinned == NULL) {
+            o->state = -MPI_ERR_NO_MEM;
+            continue;
+        }
+        rc = MPI_Isend(o->pinned + o->offset, o->bytes, MPI_BYTE, o->dest, id, c, &o->request);
+        if (rc != MPI_SUCCESS) {
+            (*env)->ReleasePrimitiveArrayCritical(env, o->array, o->pinned, JNI_ABORT);
+            o->pinned = NULL;
+            o->state = -rc;
+            continue;
+        }
+        o->state = 1;
+        sending++;
+    }
+    for (int i = 0; i < noffers && sending > 0; i++) {
+        offer_t *o = &offers[i];
+        if (o->state != 1) continue;
+        int done = 0;
+        rc = MPI_Test(&o->request, &done, MPI_STATUS_IGNORE);
+        if (rc != MPI_SUCCESS || done) {
+            (*env)->ReleasePrimitiveArrayCritical(env, o->array, o->pinned, JNI_ABORT);
+            o->pinned = NULL;
+            o->state = rc != MPI_SUCCESS ? -rc : 2;
+            sending--;
+        }
+    }
+    return MPI_SUCCESS;
+}
+
+/*
+ * After an MPI error: every array still pinned is let go (its send cannot be cancelled; MPI reading
+ * a moved array afterwards sends garbage, never touches memory that is not the heap's), so that the
+ * call can return to Java.
+ */
+static void abandon_sending(JNIEnv *env, int rc) {
+    for (int i = 0; i < noffers && sending > 0; i++) {
+        offer_t *o = &offers[i];
+        if (o->state != 1) continue;
+        (*env)->ReleasePrimitiveArrayCritical(env, o->array, o->pinned, JNI_ABORT);
+        o->pinned = NULL;
+        o->state = -rc;
+        sending--;
+    }
+}
+
+/*
+ * Serves the CTSs that have arrived, and waits until every send they started is done (their
+ * receivers have posted their receives, so this wait needs nothing of this process).
+ */
+JNIEXPORT void JNICALL Java_dev_cohort_transport_openmpi_Pinned_serve(JNIEnv *env, jclass cls, jlong comm) {
+    (void) cls;
+    MPI_Comm c = (MPI_Comm) (intptr_t) comm;
+    int rc;
+    do {
+        rc = serve_once(env, c);
+    } while (rc == MPI_SUCCESS && sending > 0);
+    if (rc != MPI_SUCCESS) {
+        abandon_sending(env, rc);
+        throw_mpi(env, rc);
+    }
+}
+
+/*
+ * Receives the rest of a long message by rendezvous: bytes bytes from source's offer id, into dst
+ * from byte offset dstOffset on. dst is a primitive array (pinned here), or a direct ByteBuffer when
+ * direct is true. Posts the receive, then sends the CTS, then waits for both, serving CTSs meanwhile.
+ */
+JNIEXPORT void JNICALL Java_dev_cohort_transport_openmpi_Pinned_pull(JNIEnv *env, jclass cls, jlong comm,
+        jint source, jint id, jobject dst, jboolean direct, jlong dstOffset, jint bytes) {
+    (void) cls;
+    MPI_Comm c = (MPI_Comm) (intptr_t) comm;
+    char *d;
+    if (direct) {
+        d = (*env)->GetDirectBufferAddress(env, dst);
+        if (d == NULL) {
+            throw_oom(env);
+            return;
+        }
+    } else if ((d = (*env)->GetPrimitiveArrayCritical(env, dst, NULL)) == NULL) {
+        throw_oom(env);
+        return;
+    }
+    MPI_Request q[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
+    jint cts = id;
+    int rc = MPI_Irecv(d + dstOffset, bytes, MPI_BYTE, source, id, c, &q[0]);
+    if (rc == MPI_SUCCESS) rc = MPI_Isend(&cts, 1, MPI_INT, source, CTS_TAG, c, &q[1]);
+    int done = 0;
+    while (rc == MPI_SUCCESS) {
+        rc = MPI_Testall(2, q, &done, MPI_STATUSES_IGNORE);
+        if (rc != MPI_SUCCESS || done) break;
+        rc = serve_once(env, c);
+    }
+    /* sends this call started for others finish before anything is unpinned */
+    while (rc == MPI_SUCCESS && sending > 0) rc = serve_once(env, c);
+    if (rc != MPI_SUCCESS) {
+        if (q[0] != MPI_REQUEST_NULL && MPI_Cancel(&q[0]) == MPI_SUCCESS) MPI_Wait(&q[0], MPI_STATUS_IGNORE);
+        abandon_sending(env, rc);
+    }
+    if (!direct) (*env)->ReleasePrimitiveArrayCritical(env, dst, d, 0);
     if (rc != MPI_SUCCESS) throw_mpi(env, rc);
 }

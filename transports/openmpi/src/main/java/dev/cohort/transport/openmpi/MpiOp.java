@@ -27,6 +27,8 @@ final class MpiOp extends MessageOp {
     mpi.Request[] chunks;
     Staging staging;
     Staging headStaging;
+    /** For a long send by rendezvous: its offer's id (see {@link Pinned#offer}) until the rest is sent; else 0. */
+    int rendezvous;
     /** The block of a receive posted ahead (a thread's blocking receive op keeps it while it is reused). */
     Staging ahead;
     /** For a posted receive: polls so far (the type-mismatch check runs now and then). */
@@ -41,6 +43,7 @@ final class MpiOp extends MessageOp {
               int peer, int tag, int context) {
         this.mpiRequest = null;
         this.chunks = null;
+        this.rendezvous = 0;
         this.staging = null;
         this.headStaging = null;
         this.polls = 0;

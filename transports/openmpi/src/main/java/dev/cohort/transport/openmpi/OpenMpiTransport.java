@@ -24,10 +24,11 @@ import java.util.ArrayList;
  *
  * <p>Message envelopes: a Cohort tag t with element type e travels as MPI tag {@code t << 5 | e}
  * on the communicator's own MPI communicator, as bytes. Each message is one MPI message on that tag
- * of a {@link #PREFIX}: the message's length in bytes and the sender's rank in the communicator (two
- * ints), then the data, or, for a message longer than {@link #HEAD_DATA} bytes, its first HEAD_DATA
- * bytes (a <em>head</em> of exactly {@link #HEAD_BYTES}), its rest following in chunks of at most
- * {@link #CHUNK} bytes on tag {@code t << 5 | 16 | e}. So every message has exactly one MPI message
+ * of a {@link #PREFIX}: the message's length in bytes, the sender's rank in the communicator and a
+ * rendezvous offer's id or 0 (ints), then the data, or, for a message longer than {@link #HEAD_DATA}
+ * bytes, its first HEAD_DATA bytes (a <em>head</em> of exactly {@link #HEAD_BYTES}), its rest following
+ * by rendezvous from a heap array when every rank has the native helper ({@link #startRendezvous},
+ * {@link #pullRest}), else in chunks of at most {@link #CHUNK} bytes on tag {@code t << 5 | 16 | e}. So every message has exactly one MPI message
  * of at most HEAD_BYTES on its own tag, in sending order: a receive posted with a HEAD_BYTES block is
  * never truncated by MPI, and it learns length and sender from the block, without the bindings'
  * MPI_Status (which they build as a Java object from C, a fifth of an 8-byte round trip). The
@@ -56,8 +57,11 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     static final int TAG_SHIFT = TYPE_BITS + 1;
     /** The MPI message on a message's own tag is at most this long: a short message, or a long one's head. */
     static final int HEAD_BYTES = 64 * 1024;
-    /** Before the data on a message's own tag: its length in bytes and the sender's rank (ints, native order). */
-    static final int PREFIX = 8;
+    /**
+     * Before the data on a message's own tag: its length in bytes, the sender's rank, and for a long
+     * message sent by rendezvous its offer's id, else 0 (ints, native order), and an int of padding.
+     */
+    static final int PREFIX = 16;
     /** Data bytes on a message's own tag at most; longer messages have chunks. A multiple of 8. */
     static final int HEAD_DATA = HEAD_BYTES - PREFIX;
     /** A long message's rest goes in chunks of this many bytes (a multiple of 8). */
@@ -95,6 +99,17 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     private final ThreadLocal<MpiOp> blockingRecv = new ThreadLocal<>();
     /** Polls now and then, so that requests complete (and their futures) while no rank thread waits. */
     private final Thread progressThread;
+    /**
+     * The MPI_Comm of the rendezvous communicator (a duplicate of MPI_COMM_WORLD), or 0 when long
+     * messages go as chunks: the native helper is missing on some rank, or
+     * {@code -Dcohort.openmpi.rendezvous=false}.
+     */
+    private final long rendezvousComm;
+    /** Offer ids run from 1 to MPI's tag upper bound (they are the rests' tags), then wrap. Guarded by lock. */
+    private final int offerIdLimit;
+    private int nextOffer = 1;
+    /** This rank's offers not yet sent. Guarded by lock. */
+    private int offers;
     private final MpiCollectivesProvider collectives = new MpiCollectivesProvider(this);
     private volatile boolean closed;
 
@@ -110,6 +125,8 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         this.worldGroup = MPI.COMM_WORLD.getGroup();
         put(0, dupWorld());
         put(1, dupWorld());
+        this.offerIdLimit = mpiUb;
+        this.rendezvousComm = rendezvousComm();
         if (provided == MPI.THREAD_MULTIPLE || provided == MPI.THREAD_SERIALIZED) {
             progressThread = new Thread(this::backgroundProgress, "cohort-openmpi-progress");
             progressThread.setDaemon(true);
@@ -176,6 +193,22 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     void tracking(MpiCollRequest r, boolean on) {
         if (on) collecting.add(r);
         else collecting.remove(r);
+    }
+
+    /**
+     * Sets up rendezvous for long messages from heap arrays when every rank has the native helper
+     * (one allreduce over MPI_COMM_WORLD at start-up): its communicator's handle, else 0.
+     */
+    private static long rendezvousComm() throws MPIException {
+        boolean wanted = !"false".equalsIgnoreCase(System.getProperty("cohort.openmpi.rendezvous", "true").trim());
+        int[] all = {wanted && Pinned.available() ? 1 : 0};
+        MPI.COMM_WORLD.allReduce(all, 1, MPI.INT, MPI.MIN);
+        return all[0] == 1 ? Pinned.comm(dupWorld()) : 0;
+    }
+
+    /** Whether long messages from heap arrays go by rendezvous (every rank has the native helper). */
+    boolean rendezvous() {
+        return rendezvousComm != 0;
     }
 
     private static Intracomm dupWorld() throws MPIException {
@@ -433,8 +466,15 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     }
 
     private static Staging stage(Staging s, Comm comm, Object buf, ElementType type, int offset, int count, int total) {
+        return stage(s, comm, buf, type, offset, count, total, 0);
+    }
+
+    private static Staging stage(Staging s, Comm comm, Object buf, ElementType type, int offset, int count, int total,
+                                 int rendezvous) {
         s.bytes.putInt(0, total);
         s.bytes.putInt(4, comm.rank());
+        s.bytes.putInt(8, rendezvous);
+        s.bytes.putInt(12, 0);
         s.copyIn(PREFIX / type.size(), buf, type, offset, count);
         return s;
     }
@@ -483,6 +523,10 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
      */
     private void startLong(MpiOp op, Intracomm c, boolean direct, int bytes, int dest, int t) throws MPIException {
         int size = op.type.size();
+        if (rendezvousComm != 0 && !direct && Pinned.heapArray(op.buf)) {
+            startRendezvous(op, c, bytes, dest, t);
+            return;
+        }
         int n = (bytes - HEAD_DATA + CHUNK - 1) / CHUNK;
         Staging h = stage(op.comm, op.buf, op.type, op.offset, HEAD_DATA / size, bytes);
         op.headStaging = h;
@@ -516,8 +560,51 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         }
     }
 
-    /** True once MPI completed a started send's head (or only message) and all its chunks. Holds lock. */
-    private static boolean sendDone(MpiOp op) throws MPIException {
+    /**
+     * Starts a long message from a heap array by rendezvous: its head (with the offer's id in the
+     * prefix) as usual, and the rest offered to the receiver, who asks for it once a receive has taken
+     * the head; the rest then goes from this array to the receiver's, pinned on both sides, with no copy
+     * (see cohort_openmpi.c). Holds no lock; takes it.
+     */
+    private void startRendezvous(MpiOp op, Intracomm c, int bytes, int dest, int t) throws MPIException {
+        int size = op.type.size();
+        Staging h = pool.take(HEAD_BYTES);
+        op.headStaging = h;
+        synchronized (lock) {
+            int id = nextOffer;
+            nextOffer = id >= offerIdLimit ? 1 : id + 1;
+            stage(h, op.comm, op.buf, op.type, op.offset, HEAD_DATA / size, bytes, id);
+            if (Pinned.offer(id, op.buf, (long) op.offset * size + HEAD_DATA, bytes - HEAD_DATA, op.peer) != 0) {
+                throw new OutOfMemoryError("cohort: the native helper cannot keep one more offer");
+            }
+            op.rendezvous = id;
+            offers++;
+            op.mpiRequest = op.sync ? c.isSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t) : c.iSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t);
+            sending.add(op);
+        }
+    }
+
+    /** Serves the rendezvous CTSs that have reached this rank, while any offer of its is open. Holds lock. */
+    private void serveLocked() throws MPIException {
+        if (offers > 0) Pinned.serve(rendezvousComm);
+    }
+
+    /** True once MPI completed a started send's head (or only message) and all its chunks or its rest. Holds lock. */
+    private boolean sendDone(MpiOp op) throws MPIException {
+        if (op.rendezvous != 0) {
+            serveLocked();
+            int state;
+            try {
+                state = Pinned.take(op.rendezvous);
+            } catch (MPIException e) {
+                op.rendezvous = 0;
+                offers--;
+                throw e;
+            }
+            if (state != 2) return false;
+            op.rendezvous = 0;
+            offers--;
+        }
         if (op.mpiRequest != null) {
             if (!op.mpiRequest.test()) return false;
             op.mpiRequest = null;   // MPI freed it: never test it again
@@ -677,6 +764,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     void pollAhead(MpiOp op) {
         if (Thread.currentThread() != progressThread) heartbeat++;
         synchronized (lock) {
+            serveQuietly();
             mpi.Request q = op.mpiRequest;
             if (q == null) {   // it went the general way meanwhile
                 matchLocked();
@@ -768,8 +856,22 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     void matchPending() {
         heartbeat++;
         synchronized (lock) {
+            serveQuietly();
             matchLocked();
             if (!postedAhead.isEmpty()) pollPostedLocked();
+        }
+    }
+
+    /**
+     * Serves CTSs from a poll of something else: a rank pulling from this one may wait for it while
+     * this rank's threads wait for that rank. An error belongs to the offer's send, whose poll
+     * reports it. Holds lock.
+     */
+    private void serveQuietly() {
+        try {
+            serveLocked();
+        } catch (MPIException e) {
+            // the failed offer's send meets it in sendDone
         }
     }
 
@@ -870,7 +972,9 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         ElementType t = r.buf == null ? ElementType.BYTE : r.type;
         int offset = r.buf == null ? 0 : r.offset;
         block.copyOut(PREFIX / t.size(), dst, t, offset, Math.min(bytes, HEAD_DATA) / t.size());
-        if (bytes > HEAD_DATA) receiveChunks(c, source, mpiTag(tag, type) | CHUNK_BIT, bytes, dst, t, offset);
+        int offer = block.bytes.getInt(8);
+        if (bytes > HEAD_DATA && offer != 0) pullRest(r.comm.worldRankOf(source), offer, bytes, dst, t, offset);
+        else if (bytes > HEAD_DATA) receiveChunks(c, source, mpiTag(tag, type) | CHUNK_BIT, bytes, dst, t, offset);
         r.completeReceive(r.comm.worldRankOf(source), tag, bytes / type.size(), type, payload);
     }
 
@@ -974,6 +1078,29 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
             }
         } finally {
             pool.give(s);
+        }
+    }
+
+    /**
+     * Receives the rest of a long message sent by rendezvous (offer {@code offer} of world rank
+     * {@code source}) into {@code dst} from byte HEAD_DATA on: straight into a heap array or a direct
+     * buffer, else (boolean[], heap ByteBuffer) through a staging buffer. Holds lock.
+     */
+    private void pullRest(int source, int offer, int bytes, Object dst, ElementType t, int offset) throws MPIException {
+        int size = t.size();
+        int rest = bytes - HEAD_DATA;
+        if (Pinned.heapArray(dst)) {
+            Pinned.pull(rendezvousComm, source, offer, dst, false, (long) offset * size + HEAD_DATA, rest);
+        } else if (dst instanceof ByteBuffer && ((ByteBuffer) dst).isDirect()) {
+            Pinned.pull(rendezvousComm, source, offer, dst, true, (long) offset + HEAD_DATA, rest);
+        } else {
+            Staging s = pool.take(rest);
+            try {
+                Pinned.pull(rendezvousComm, source, offer, s.bytes, true, 0, rest);
+                s.copyOut(0, dst, t, offset + HEAD_DATA / size, rest / size);
+            } finally {
+                pool.give(s);
+            }
         }
     }
 

@@ -14,8 +14,10 @@ import java.lang.reflect.Field;
  * pins the arrays for the MPI call instead. Pinning stops the JVM's garbage collector (JDK 17), so the
  * helper first waits in MPI_Barrier with nothing pinned and pins only once every rank is in the
  * collective; and only large blocking calls use it ({@link #MIN_BYTES}): below that the copies cost
- * less than the barrier. A long message's chunks, which its sender has started before the receiver
- * takes its head, are received straight into the receiving heap array ({@link #recvChunks}).
+ * less than the barrier. Long messages between heap arrays go by rendezvous ({@link #offer},
+ * {@link #pull}, {@link #serve}: the receiver posts its receive before the sender pins), and a long
+ * message's chunks, which its sender has started before the receiver takes its head, are received
+ * straight into the receiving heap array ({@link #recvChunks}).
  *
  * <p>Found at {@code -Dcohort.openmpi.native=PATH}, else at
  * {@code $COHORT_CACHE|$XDG_CACHE_HOME/cohort|~/.cache/cohort/openmpi/libcohort_openmpi.so};
@@ -24,7 +26,7 @@ import java.lang.reflect.Field;
  */
 final class Pinned {
     /** Must match COHORT_ABI in cohort_openmpi.c. */
-    static final int ABI = 2;
+    static final int ABI = 3;
     /** Blocking collectives on at least this many bytes use the helper. */
     static final long MIN_BYTES = Long.getLong("cohort.openmpi.pinBytes", 128 * 1024);
 
@@ -76,7 +78,7 @@ final class Pinned {
             status = "unusable (" + f + ": " + e + "): heap arrays are staged";
             return false;
         }
-        status = "loaded (" + f + "): blocking collectives of " + MIN_BYTES + " bytes or more, and long messages' chunks, on heap arrays are pinned, not copied";
+        status = "loaded (" + f + "): blocking collectives of " + MIN_BYTES + " bytes or more and long messages on heap arrays are pinned, not copied";
         return true;
     }
 
@@ -144,6 +146,30 @@ final class Pinned {
      */
     static native void recvChunks(long comm, int source, int tag, Object dst, long dstOffset, int from, int bytes,
                                   int chunk) throws MPIException;
+
+    // ---- rendezvous (see cohort_openmpi.c): all of these are called under the transport's lock
+
+    /**
+     * Offers the rest of a long message, {@code bytes} bytes of a heap array from byte
+     * {@code offset}, to {@code dest} (a rank of the rendezvous communicator) as offer {@code id}. Keeps
+     * a global reference to the array until {@link #take} forgets the offer. Returns 0, or -1 when the
+     * helper is out of memory.
+     */
+    static native int offer(int id, Object array, long offset, int bytes, int dest);
+
+    /** An offer's state: 0 offered, 1 sending, 2 sent (then forgotten); a failed offer throws (and is forgotten). */
+    static native int take(int id) throws MPIException;
+
+    /** Serves the CTSs that have arrived on the rendezvous communicator; returns with nothing pinned. */
+    static native void serve(long comm) throws MPIException;
+
+    /**
+     * Receives the rest of a long message by rendezvous: {@code bytes} bytes of {@code source}'s offer
+     * {@code id} into {@code dst} (a heap array, or a direct ByteBuffer when {@code direct}) from byte
+     * {@code dstOffset} on. Serves CTSs while it waits.
+     */
+    static native void pull(long comm, int source, int id, Object dst, boolean direct, long dstOffset, int bytes)
+            throws MPIException;
 
     /** MPI_Bcast of {@code bytes} bytes from byte {@code offset} of a heap array. Barrier first, then pinned. */
     static native void bcast(long comm, Object buf, long offset, int bytes, int root) throws MPIException;

@@ -68,6 +68,40 @@ class MpirunIntegrationTest {
         conformance(3, "-Dcohort.openmpi.pinBytes=1");
     }
 
+    /**
+     * Long messages as head and chunks, as when some rank lacks the helper (with it they go by
+     * rendezvous, which the runs above cover); the chunks still go straight into heap arrays.
+     */
+    @Test
+    void conformanceSuiteWithLongMessagesInChunks() throws Exception {
+        assumeHelper();
+        conformance(2, "-Dcohort.openmpi.rendezvous=false");
+    }
+
+    private static void longExchanges(String option, boolean rendezvous) throws Exception {
+        MpirunProcess.Result r = MpirunProcess.start(MpirunProcess.command(3, List.of(option),
+                "dev.cohort.transport.openmpi.apps.LongExchanges")).await(Duration.ofSeconds(240));
+        assertThat(r.timedOut()).as("long exchanges hung (a rendezvous deadlock?): %s", r.describe()).isFalse();
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.output()).as(r.describe()).contains("rendezvous: " + rendezvous);
+        for (int rank = 0; rank < 3; rank++) {
+            assertThat(r.output()).as(r.describe()).containsPattern("rank " + rank + ": \\d+ exchanges checked");
+        }
+    }
+
+    /** Long messages by rendezvous in the patterns that need a waiting rank to serve others (all to all, rings, threads). */
+    @Test
+    void longExchangesByRendezvous() throws Exception {
+        assumeHelper();
+        longExchanges("-Dcohort.openmpi.native=", true);
+    }
+
+    /** The same exchanges staged, in chunks, without the helper. */
+    @Test
+    void longExchangesStaged() throws Exception {
+        longExchanges("-Dcohort.openmpi.native=off", false);
+    }
+
     private static void largeCollectives(String option, String status) throws Exception {
         MpirunProcess.Result r = MpirunProcess.start(MpirunProcess.command(3, List.of(option),
                 "dev.cohort.transport.openmpi.apps.LargeCollectives")).await(Duration.ofSeconds(180));

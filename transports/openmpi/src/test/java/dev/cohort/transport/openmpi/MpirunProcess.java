@@ -55,6 +55,10 @@ final class MpirunProcess {
         cmd.add("-Xss1m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
+        // the transport's own settings given to the test JVM (mvn -Dcohort.openmpi.native=off ...) reach the ranks
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("cohort.openmpi.")) cmd.add("-D" + name + "=" + System.getProperty(name));
+        }
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
