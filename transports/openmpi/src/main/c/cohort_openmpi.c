@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define COHORT_ABI 3
+#define COHORT_ABI 4
 
 /* Element types, as Pinned numbers them. */
 static MPI_Datatype datatype(jint t) {
@@ -247,6 +247,15 @@ JNIEXPORT jint JNICALL Java_dev_cohort_transport_openmpi_Pinned_take(JNIEnv *env
     }
     if (state < 0) throw_mpi(env, -state);
     return state;
+}
+
+/* Withdraws an offer no CTS has asked for yet (its head could not be sent). */
+JNIEXPORT void JNICALL Java_dev_cohort_transport_openmpi_Pinned_withdraw(JNIEnv *env, jclass cls, jint id) {
+    (void) cls;
+    offer_t *o = find_offer(id);
+    if (o == NULL || o->state != 0) return;
+    (*env)->DeleteGlobalRef(env, o->array);
+    *o = offers[--noffers];
 }
 
 /* Starts the send of every offer a CTS has asked for, and completes those whose send is done. */

@@ -28,11 +28,11 @@ import java.util.ArrayList;
  * rendezvous offer's id or 0 (ints), then the data, or, for a message longer than {@link #HEAD_DATA}
  * bytes, its first HEAD_DATA bytes (a <em>head</em> of exactly {@link #HEAD_BYTES}), its rest following
  * by rendezvous from a heap array when every rank has the native helper ({@link #startRendezvous},
- * {@link #pullRest}), else in chunks of at most {@link #CHUNK} bytes on tag {@code t << 5 | 16 | e}. So every message has exactly one MPI message
- * of at most HEAD_BYTES on its own tag, in sending order: a receive posted with a HEAD_BYTES block is
- * never truncated by MPI, and it learns length and sender from the block, without the bindings'
- * MPI_Status (which they build as a Java object from C, a fifth of an 8-byte round trip). The
- * chunks let the sender stage one while the receiver takes the one before.
+ * {@link #pullRest}), else in chunks of at most {@link #CHUNK} bytes on tag {@code t << 5 | 16 | e}.
+ * So every message has exactly one MPI message of at most HEAD_BYTES on its own tag, in sending order:
+ * a receive posted with a HEAD_BYTES block is never truncated by MPI, and it learns length and sender
+ * from the block, without the bindings' MPI_Status (which they build as a Java object from C, a fifth
+ * of an 8-byte round trip). The chunks let the sender stage one while the receiver takes the one before.
  *
  * <p>A receive is queued and matched in posting order by {@link #matchPending()}: first against the
  * messages already taken out of MPI that no receive took (heads, and messages that arrived in a
@@ -577,9 +577,15 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
             if (Pinned.offer(id, op.buf, (long) op.offset * size + HEAD_DATA, bytes - HEAD_DATA, op.peer) != 0) {
                 throw new OutOfMemoryError("cohort: the native helper cannot keep one more offer");
             }
+            try {
+                op.mpiRequest = op.sync ? c.isSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t)
+                        : c.iSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t);
+            } catch (MPIException e) {
+                Pinned.withdraw(id);   // no receiver can ask for it
+                throw e;
+            }
             op.rendezvous = id;
             offers++;
-            op.mpiRequest = op.sync ? c.isSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t) : c.iSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t);
             sending.add(op);
         }
     }

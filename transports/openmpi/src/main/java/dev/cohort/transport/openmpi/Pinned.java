@@ -26,7 +26,7 @@ import java.lang.reflect.Field;
  */
 final class Pinned {
     /** Must match COHORT_ABI in cohort_openmpi.c. */
-    static final int ABI = 3;
+    static final int ABI = 4;
     /** Blocking collectives on at least this many bytes use the helper. */
     static final long MIN_BYTES = Long.getLong("cohort.openmpi.pinBytes", 128 * 1024);
 
@@ -159,6 +159,9 @@ final class Pinned {
 
     /** An offer's state: 0 offered, 1 sending, 2 sent (then forgotten); a failed offer throws (and is forgotten). */
     static native int take(int id) throws MPIException;
+
+    /** Withdraws an offer no CTS has asked for yet (its head could not be sent). */
+    static native void withdraw(int id);
 
     /** Serves the CTSs that have arrived on the rendezvous communicator; returns with nothing pinned. */
     static native void serve(long comm) throws MPIException;
