@@ -78,15 +78,25 @@ class MpirunIntegrationTest {
         conformance(2, "-Dcohort.openmpi.rendezvous=false");
     }
 
-    private static void longExchanges(String option, boolean rendezvous) throws Exception {
+    /**
+     * Runs a checking app on 3 ranks with one JVM option: it must end in time and cleanly, print
+     * {@code expected}, and every rank must print "rank R: N {@code checked}" (the app throws on any
+     * wrong element).
+     */
+    private static void threeRanks(String app, String option, String expected, String checked) throws Exception {
         MpirunProcess.Result r = MpirunProcess.start(MpirunProcess.command(3, List.of(option),
-                "dev.cohort.transport.openmpi.apps.LongExchanges")).await(Duration.ofSeconds(240));
-        assertThat(r.timedOut()).as("long exchanges hung (a rendezvous deadlock?): %s", r.describe()).isFalse();
+                "dev.cohort.transport.openmpi.apps." + app)).await(Duration.ofSeconds(240));
+        assertThat(r.timedOut()).as("%s hung: %s", app, r.describe()).isFalse();
         assertThat(r.exitCode()).as(r.describe()).isZero();
-        assertThat(r.output()).as(r.describe()).contains("rendezvous: " + rendezvous);
+        assertThat(r.output()).as(r.describe()).contains(expected);
         for (int rank = 0; rank < 3; rank++) {
-            assertThat(r.output()).as(r.describe()).containsPattern("rank " + rank + ": \\d+ exchanges checked");
+            assertThat(r.output()).as(r.describe()).containsPattern("rank " + rank + ": \\d+ " + checked);
         }
+    }
+
+    private static void longExchanges(String option, boolean rendezvous) throws Exception {
+        // a hang here is a rendezvous deadlock: a rank waiting for its data that serves no one
+        threeRanks("LongExchanges", option, "rendezvous: " + rendezvous, "exchanges checked");
     }
 
     /** Long messages by rendezvous in the patterns that need a waiting rank to serve others (all to all, rings, threads). */
@@ -103,14 +113,7 @@ class MpirunIntegrationTest {
     }
 
     private static void largeCollectives(String option, String status) throws Exception {
-        MpirunProcess.Result r = MpirunProcess.start(MpirunProcess.command(3, List.of(option),
-                "dev.cohort.transport.openmpi.apps.LargeCollectives")).await(Duration.ofSeconds(180));
-        assertThat(r.timedOut()).as(r.describe()).isFalse();
-        assertThat(r.exitCode()).as(r.describe()).isZero();
-        assertThat(r.output()).as(r.describe()).contains("helper: " + status);
-        for (int rank = 0; rank < 3; rank++) {
-            assertThat(r.output()).as(r.describe()).containsPattern("rank " + rank + ": \\d+ checks passed");
-        }
+        threeRanks("LargeCollectives", option, "helper: " + status, "checks passed");
     }
 
     /** Large allreduce / scan / reduce / bcast on heap arrays, pinned by the native helper: results exact, nothing around them touched. */
