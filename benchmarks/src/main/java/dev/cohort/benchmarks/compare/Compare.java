@@ -2,6 +2,7 @@ package dev.cohort.benchmarks.compare;
 
 import dev.cohort.Cohort;
 import dev.cohort.benchmarks.compare.SystemResult.Metric;
+import dev.cohort.spi.CacheDir;
 import dev.cohort.spi.TransportProvider;
 
 import java.io.File;
@@ -270,7 +271,7 @@ public final class Compare {
     /** Every selected system's results, round by round (each list in table order). */
     private List<List<SystemResult>> measure() throws IOException {
         Files.createDirectories(out.resolve("logs"));
-        work = cacheDir().resolve("compare");
+        work = CacheDir.path().resolve("compare");
         Files.createDirectories(work);
         List<SystemResult> systems = new ArrayList<>();
         List<Job> jobs = new ArrayList<>();
@@ -330,14 +331,6 @@ public final class Compare {
             KvLine kv = KvLine.parse(line, s.id());
             if (kv != null && kv.system().equals(s.id())) s.accept(kv);
         }
-    }
-
-    private static Path cacheDir() {
-        String own = System.getenv("COHORT_CACHE");
-        if (own != null && !own.isEmpty()) return Paths.get(own);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isEmpty()) return Paths.get(xdg, "cohort");
-        return Paths.get(System.getProperty("user.home"), ".cache", "cohort");
     }
 
     private boolean mpich() {
@@ -451,7 +444,7 @@ public final class Compare {
             String env = System.getenv(var);
             if (env != null && !env.isEmpty()) return Files.isRegularFile(Paths.get(env)) ? Paths.get(env) : null;
         }
-        Path cache = cacheDir();
+        Path cache = CacheDir.path();
         List<Path> candidates = new ArrayList<>();
         candidates.addAll(globJars(cache, "openmpi-*"));
         candidates.add(cache.resolve("openmpi").resolve("mpi.jar"));

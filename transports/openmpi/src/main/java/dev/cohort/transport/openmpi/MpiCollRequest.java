@@ -73,14 +73,7 @@ final class MpiCollRequest extends Request {
      * to completion, outside the lock: nothing to stage, nothing to copy back.
      */
     MpiCollRequest pinned(MpiRun run) {
-        CohortException err = null;
-        try {
-            run.run();
-        } catch (MPIException e) {
-            err = t.mpiError(comm, name, e);
-        }
-        finish(err);
-        return this;
+        return start(null, null, true, null, run);
     }
 
     /** A blocking MPI collective. */

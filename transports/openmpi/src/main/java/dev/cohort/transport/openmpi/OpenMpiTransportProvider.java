@@ -68,7 +68,7 @@ public final class OpenMpiTransportProvider implements TransportProvider {
             String level = OpenMpiTransport.threadLevel();
             if (v == null) return null;
             Pinned.available();
-            String helper = "native helper " + Pinned.status().replaceFirst(" \\(.*", "");
+            String helper = "native helper " + Pinned.state();
             return level == null ? v + " (" + helper + ")" : v + " (thread level " + level + ", " + helper + ")";
         } catch (LinkageError | RuntimeException e) {
             return null;

@@ -2,6 +2,7 @@ package dev.cohort.transport.openmpi;
 
 import dev.cohort.ElementType;
 import dev.cohort.Op;
+import dev.cohort.spi.CacheDir;
 import mpi.MPIException;
 
 import java.io.File;
@@ -32,6 +33,8 @@ final class Pinned {
 
     private static volatile Boolean loaded;
     private static volatile String status = "not loaded yet";
+    /** The first word of {@link #status}: loaded, absent, stale, unusable, off. */
+    private static volatile String state = "not loaded";
     private static Field handle;
 
     private Pinned() {
@@ -52,43 +55,48 @@ final class Pinned {
         return status;
     }
 
+    /** The helper's state in a word (loaded, absent, stale, unusable, off), after {@link #available()}. */
+    static String state() {
+        return state;
+    }
+
+    /** Records the outcome of {@link #load()}: a word, and what it is about (the file, or why not). */
+    private static boolean outcome(String word, String about) {
+        boolean ok = word.equals("loaded");
+        state = word;
+        status = word + " (" + about + "): " + (ok ? "blocking collectives of " + MIN_BYTES
+                + " bytes or more and long messages on heap arrays are pinned, not copied" : "heap arrays are staged");
+        return ok;
+    }
+
     private static boolean load() {
         String p = System.getProperty("cohort.openmpi.native", "").trim();
         if (p.equalsIgnoreCase("off") || p.equalsIgnoreCase("false")) {
-            status = "off (-Dcohort.openmpi.native=off): heap arrays are staged";
-            return false;
+            return outcome("off", "-Dcohort.openmpi.native=off");
         }
-        File f = p.isEmpty() ? new File(cacheDir(), "openmpi/libcohort_openmpi.so") : new File(p);
+        File f = p.isEmpty() ? defaultLibrary() : new File(p);
         if (!f.isFile()) {
-            status = "absent (" + f + "; bin/setup-native builds it with mpicc): heap arrays are staged";
-            return false;
+            return outcome("absent", f + "; bin/setup-native builds it with mpicc");
         }
         try {
             System.load(f.getAbsolutePath());
             int abi = abi();
             if (abi != ABI) {
-                status = "stale (" + f + " is version " + abi + ", this Cohort needs " + ABI
-                        + "; run bin/setup-native again): heap arrays are staged";
-                return false;
+                return outcome("stale", f + " is version " + abi + ", this Cohort needs " + ABI
+                        + "; run bin/setup-native again");
             }
             Field h = mpi.Comm.class.getDeclaredField("handle");
             h.setAccessible(true);
             handle = h;
         } catch (UnsatisfiedLinkError | ReflectiveOperationException | RuntimeException e) {
-            status = "unusable (" + f + ": " + e + "): heap arrays are staged";
-            return false;
+            return outcome("unusable", f + ": " + e);
         }
-        status = "loaded (" + f + "): blocking collectives of " + MIN_BYTES + " bytes or more and long messages on heap arrays are pinned, not copied";
-        return true;
+        return outcome("loaded", f.toString());
     }
 
-    /** Cohort's cache directory, as bin/lib/openmpi.sh computes it. */
-    static File cacheDir() {
-        String c = System.getenv("COHORT_CACHE");
-        if (c != null && !c.isEmpty()) return new File(c);
-        String x = System.getenv("XDG_CACHE_HOME");
-        if (x != null && !x.isEmpty()) return new File(x, "cohort");
-        return new File(System.getProperty("user.home"), ".cache/cohort");
+    /** Where bin/setup-native builds the helper (bin/lib/openmpi.sh's cohort_ompi_native). */
+    static File defaultLibrary() {
+        return CacheDir.path().resolve("openmpi").resolve("libcohort_openmpi.so").toFile();
     }
 
     /** True when the helper can take a blocking call on this heap array of this many bytes. */
@@ -125,10 +133,12 @@ final class Pinned {
 
     /** The helper's number for an MPI reduction; -1 for the others. */
     static int op(Op op) {
-        Op[] ops = {Op.SUM, Op.PROD, Op.MIN, Op.MAX, Op.LAND, Op.LOR, Op.LXOR, Op.BAND, Op.BOR, Op.BXOR};
-        for (int i = 0; i < ops.length; i++) if (ops[i] == op) return i;
+        for (int i = 0; i < OPS.length; i++) if (OPS[i] == op) return i;
         return -1;
     }
+
+    /** The reductions in the helper's numbering (cohort_openmpi.c's operation()). */
+    private static final Op[] OPS = {Op.SUM, Op.PROD, Op.MIN, Op.MAX, Op.LAND, Op.LOR, Op.LXOR, Op.BAND, Op.BOR, Op.BXOR};
 
     static native int abi();
 

@@ -57,7 +57,7 @@ class MpirunIntegrationTest {
 
     /** The native helper, where bin/setup-native builds it; the tests that need it are skipped without it. */
     private static void assumeHelper() {
-        File lib = new File(Pinned.cacheDir(), "openmpi/libcohort_openmpi.so");
+        File lib = Pinned.defaultLibrary();
         assumeThat(lib).as("Cohort's native helper (bin/setup-native builds it with mpicc)").isFile();
     }
 
