@@ -150,15 +150,14 @@ final class JobScript {
         line(s, "if [ -n \"${JAVA_HOME:-}\" ]; then JAVA=$JAVA_HOME/bin/java; fi");
         line(s, "");
         boolean ffm = ffm();
-        if (ffm) {
-            line(s, "# Transport ffm hands the heap arrays themselves to MPI, whose single-copy transfers pin and walk their");
-            line(s, "# pages: where the kernel gives transparent huge pages on request, the heap asks for them.");
-            line(s, "JAVA_THP=()");
-            line(s, "case $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true) in");
-            line(s, "    *'[madvise]'*) JAVA_THP=(-XX:+UseTransparentHugePages) ;;");
-            line(s, "esac");
-            line(s, "");
-        }
+        // every transport a job script runs (auto, openmpi, ffm) is an MPI one: see HugePages
+        line(s, "# Transports ffm and openmpi hand the heap arrays themselves to MPI, whose single-copy transfers pin and");
+        line(s, "# walk their pages: where the kernel gives transparent huge pages on request, the heap asks for them.");
+        line(s, "JAVA_THP=()");
+        line(s, "case $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true) in");
+        line(s, "    *'[madvise]'*) JAVA_THP=(" + HugePages.FLAG + ") ;;");
+        line(s, "esac");
+        line(s, "");
         classPath(s);
         line(s, "");
         boolean srun = scheduler == Scheduler.SLURM && "srun".equals(launcher);
@@ -186,7 +185,7 @@ final class JobScript {
             line(s, "mpirun ${MPIRUN_OPTS[@]+\"${MPIRUN_OPTS[@]}\"} -np \"$NP\"" + hostsOption() + " \\");
         }
         // the huge-pages flag first, so that a --jvm-opt=-XX:-UseTransparentHugePages after it wins
-        line(s, "    \"$JAVA\"" + (ffm ? " ${JAVA_THP[@]+\"${JAVA_THP[@]}\"}" : "") + (program.isEmpty() ? "" : " " + program)
+        line(s, "    \"$JAVA\" ${JAVA_THP[@]+\"${JAVA_THP[@]}\"}" + (program.isEmpty() ? "" : " " + program)
                 + " -cp \"$CP\" " + tail);
         return s.toString();
     }

@@ -16,11 +16,13 @@ import java.util.concurrent.TimeUnit;
  * each running {@link RankMain} with the program's main class:
  *
  * <pre>mpirun [--allow-run-as-root] [--oversubscribe] -np N -x COHORT_TRANSPORT=openmpi
- *     JAVA [OPTS] -Djava.library.path=LIBDIR:... -cp RUNTIME:APP dev.cohort.launch.RankMain MAIN ARGS</pre>
+ *     JAVA [-XX:+UseTransparentHugePages] [OPTS] -Djava.library.path=LIBDIR:... -cp RUNTIME:APP dev.cohort.launch.RankMain MAIN ARGS</pre>
  *
  * The runtime class path is this JVM's (bin/cohort puts mpi.jar on it); LIBDIR is where libmpi_java
  * lives ($COHORT_OMPI_LIBDIR, else {@code ompi_info --path libdir}). --allow-run-as-root is passed
- * only when running as root, --oversubscribe only when N exceeds the processors.
+ * only when running as root, --oversubscribe only when N exceeds the processors. The huge-pages flag
+ * ({@link HugePages}) comes only where the kernel gives them on request, and before OPTS, so that
+ * {@code --jvm-opt=-XX:-UseTransparentHugePages} turns it off.
  */
 final class MpirunJob {
     private final int np;
@@ -39,8 +41,8 @@ final class MpirunJob {
         this.tagOutput = tagOutput;
     }
 
-    /** The mpirun command line. */
-    List<String> command(String mpirun, boolean root, int processors, String libDir) {
+    /** The mpirun command line; {@code thpMode} is the kernel's transparent-huge-pages setting (null: unknown). */
+    List<String> command(String mpirun, boolean root, int processors, String libDir, String thpMode) {
         List<String> cmd = new ArrayList<>();
         cmd.add(mpirun);
         if (root) cmd.add("--allow-run-as-root");
@@ -51,6 +53,7 @@ final class MpirunJob {
         cmd.add("-x");
         cmd.add("COHORT_TRANSPORT=openmpi");
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(HugePages.jvmOptions(thpMode));
         cmd.addAll(jvmOpts);
         String libPath = System.getProperty("java.library.path", "");
         if (libDir != null && !libDir.isEmpty()) libPath = libPath.isEmpty() ? libDir : libDir + File.pathSeparator + libPath;
@@ -70,7 +73,7 @@ final class MpirunJob {
             throw new UsageException("transport openmpi needs Open MPI's mpirun on PATH (Debian: apt-get install openmpi-bin)");
         }
         List<String> cmd = command(mpirun.toString(), "root".equals(System.getProperty("user.name")),
-                Runtime.getRuntime().availableProcessors(), libDir());
+                Runtime.getRuntime().availableProcessors(), libDir(), HugePages.modeHere());
         if (Boolean.getBoolean("cohort.launch.verbose")) err.println("cohort run: " + String.join(" ", cmd));
         err.flush();
         Process p;

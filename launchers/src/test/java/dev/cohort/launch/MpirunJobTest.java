@@ -16,15 +16,15 @@ class MpirunJobTest {
 
     @Test
     void rootAndOversubscribeOnlyWhenNeeded() {
-        List<String> asUser = job(2, false).command("mpirun", false, 2, null);
+        List<String> asUser = job(2, false).command("mpirun", false, 2, null, null);
         assertThat(asUser).doesNotContain("--allow-run-as-root", "--oversubscribe", "--tag-output");
-        List<String> asRoot = job(4, true).command("mpirun", true, 2, null);
+        List<String> asRoot = job(4, true).command("mpirun", true, 2, null, null);
         assertThat(asRoot).contains("--allow-run-as-root", "--oversubscribe", "--tag-output");
     }
 
     @Test
     void ranksRunRankMainWithTheProgramAndItsArguments() {
-        List<String> cmd = job(3, false).command("/usr/bin/mpirun", false, 8, "/opt/ompi/lib");
+        List<String> cmd = job(3, false).command("/usr/bin/mpirun", false, 8, "/opt/ompi/lib", null);
         assertThat(cmd.get(0)).isEqualTo("/usr/bin/mpirun");
         assertThat(cmd).containsSequence("-np", "3").containsSequence("-x", "COHORT_TRANSPORT=openmpi");
         assertThat(cmd.subList(cmd.size() - 4, cmd.size())).containsExactly(RankMain.class.getName(), "com.example.Main", "a b", "c");
@@ -33,5 +33,19 @@ class MpirunJobTest {
                 .startsWith("-Djava.library.path=/opt/ompi/lib");
         int cp = cmd.indexOf("-cp");
         assertThat(cmd.get(cp + 1)).endsWith("/apps/classes");
+    }
+
+    @Test
+    void theHeapAsksForHugePagesOnlyWhereTheKernelGivesThemOnRequest() {
+        List<String> madvise = job(2, false).command("mpirun", false, 2, null, "always [madvise] never\n");
+        int java = madvise.indexOf("-XX:+UseTransparentHugePages");
+        assertThat(java).as("%s", madvise).isPositive();
+        assertThat(madvise.get(java - 1)).endsWith("java");
+        // before the user's options, so that --jvm-opt=-XX:-UseTransparentHugePages wins
+        assertThat(java).isLessThan(madvise.indexOf("-Xmx1g"));
+        for (String mode : new String[]{"[always] madvise never\n", "always madvise [never]\n", null}) {
+            assertThat(job(2, false).command("mpirun", false, 2, null, mode)).as("mode %s", mode)
+                    .noneMatch(a -> a.contains("TransparentHugePages"));
+        }
     }
 }
