@@ -27,7 +27,7 @@ import java.lang.reflect.Field;
  */
 final class Pinned {
     /** Must match COHORT_ABI in cohort_openmpi.c. */
-    static final int ABI = 4;
+    static final int ABI = 5;
     /** Blocking collectives on at least this many bytes use the helper. */
     static final long MIN_BYTES = Long.getLong("cohort.openmpi.pinBytes", 128 * 1024);
 
@@ -85,6 +85,7 @@ final class Pinned {
                 return outcome("stale", f + " is version " + abi + ", this Cohort needs " + ABI
                         + "; run bin/setup-native again");
             }
+            realignBelow(Integer.getInteger("cohort.openmpi.realignBelow", 32));
             Field h = mpi.Comm.class.getDeclaredField("handle");
             h.setAccessible(true);
             handle = h;
@@ -141,6 +142,17 @@ final class Pinned {
     private static final Op[] OPS = {Op.SUM, Op.PROD, Op.MIN, Op.MAX, Op.LAND, Op.LOR, Op.LXOR, Op.BAND, Op.BOR, Op.BXOR};
 
     static native int abi();
+
+    /**
+     * A rendezvous whose receiver's buffer lies 1 to {@code distance - 1} bytes past the sender's,
+     * modulo the 4 KiB page, is sent from a copy at the receiver's page offset: the kernel's copy
+     * between the processes runs about 15x slower at such distances on the AMD processors measured
+     * (cohort_openmpi.c's realign). 0 or 1 turns it off; {@code -Dcohort.openmpi.realignBelow}, default 32.
+     */
+    static native void realignBelow(int distance);
+
+    /** How many rendezvous sends of this process were sent from a realigned copy. */
+    static native long realigned();
 
     /**
      * kind 0 MPI_Allreduce, 1 MPI_Scan, 2 MPI_Reduce; offsets in bytes; send null means the input is

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * did not serve the clear-to-sends of others: everyone sending to everyone (itself included) at once,
  * a send followed by a receive the peer sends only after taking the send, a sender that computes
  * before it waits, and two threads of each rank sending to the same peer at once. Every element is
- * checked. Prints "rank R: N exchanges checked" and "rendezvous: true|false" (rank 0). Run under
+ * checked. Prints "rank R: N exchanges checked" and "rendezvous: true|false, realigned: N" (rank 0;
+ * N: the rendezvous sends of all ranks that went from a realigned copy). Run under
  * mpirun, under a timeout: a deadlock shows as a hang.
  */
 public final class LongExchanges {
@@ -68,6 +69,17 @@ public final class LongExchanges {
                 w.recv(ack, 0, 1, next, 3);
                 s.await();
 
+                // the same send received at two places one element apart: the receiver's buffer lies at
+                // two distances from the sender's (the helper may realign either: cohort_openmpi.c's realign)
+                double[] src = message(me, next, n);
+                double[] shifted = new double[n + 1];
+                for (int k = 0; k < 2; k++) {
+                    Request q = w.isend(src, 0, n, next, 5);
+                    w.recv(shifted, k, n, prev, 5);
+                    q.await();
+                    check(java.util.Arrays.copyOfRange(shifted, k, k + n), prev, me, n, "received at offset " + k);
+                }
+
                 // a sender that computes before it waits: its background thread serves the receiver
                 if (me == 0) {
                     Request late = w.isend(message(0, size - 1, n), 0, n, size - 1, 4);
@@ -105,9 +117,21 @@ public final class LongExchanges {
                 for (Throwable f : failed) if (f != null) throw new AssertionError("a sending thread failed", f);
                 w.barrier();
             }
-            if (me == 0) System.out.println("rendezvous: " + rendezvous());
+            long realigned = w.allreduce(realigned(), dev.cohort.Op.SUM);
+            if (me == 0) System.out.println("rendezvous: " + rendezvous() + ", realigned: " + realigned);
             System.out.println("rank " + me + ": " + checked.get() + " exchanges checked");
         }
+    }
+
+    /** How many rendezvous sends of this rank went from a realigned copy (Pinned.realigned(); 0 without the helper). */
+    private static long realigned() throws Exception {
+        Class<?> c = Class.forName("dev.cohort.transport.openmpi.Pinned");
+        java.lang.reflect.Method available = c.getDeclaredMethod("available");
+        available.setAccessible(true);
+        if (!(Boolean) available.invoke(null)) return 0;
+        java.lang.reflect.Method m = c.getDeclaredMethod("realigned");
+        m.setAccessible(true);
+        return (Long) m.invoke(null);
     }
 
     /** Whether this rank's transport sends long messages by rendezvous (OpenMpiTransport.rendezvous()). */
