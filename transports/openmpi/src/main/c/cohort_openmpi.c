@@ -297,7 +297,7 @@ static void scratch_give(char *b, size_t size) {
 }
 
 static char *realign(offer_t *o, const char *src, jint dst_page_offset) {
-    if (o->bytes < REALIGN_MIN_BYTES || dst_page_offset < 0) return NULL;
+    if (o->bytes < REALIGN_MIN_BYTES) return NULL;
     jint distance = (jint) (((unsigned) dst_page_offset - (unsigned) ((uintptr_t) src & 4095)) & 4095);
     if (distance == 0 || distance >= realign_below) return NULL;
     size_t size;
@@ -357,7 +357,7 @@ static int serve_once(JNIEnv *env, MPI_Comm c) {
         rc = MPI_Iprobe(MPI_ANY_SOURCE, CTS_TAG, c, &flag, &st);
         if (rc != MPI_SUCCESS) return rc;
         if (!flag) break;
-        jint cts[2] = {0, -1};   /* the offer's id, the receiver's page offset */
+        jint cts[2];   /* the offer's id, the receiver's page offset */
         rc = MPI_Recv(cts, 2, MPI_INT, st.MPI_SOURCE, CTS_TAG, c, MPI_STATUS_IGNORE);
         if (rc != MPI_SUCCESS) return rc;
         jint id = cts[0];

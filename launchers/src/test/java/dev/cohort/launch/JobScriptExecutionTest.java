@@ -276,9 +276,8 @@ class JobScriptExecutionTest {
     }
 
     /** What the script adds for the heap on this machine: the huge-pages flag where the kernel gives them on request. */
-    private static List<String> hugePages() throws IOException {
-        Path mode = Paths.get("/sys/kernel/mm/transparent_hugepage/enabled");
-        return Files.exists(mode) && Files.readString(mode).contains("[madvise]") ? List.of("-XX:+UseTransparentHugePages") : List.of();
+    private static List<String> hugePages() {
+        return HugePages.jvmOptions(HugePages.modeHere());
     }
 
     private static List<String> jvmArgs(Job job) {
