@@ -150,12 +150,14 @@ final class JobScript {
         line(s, "if [ -n \"${JAVA_HOME:-}\" ]; then JAVA=$JAVA_HOME/bin/java; fi");
         line(s, "");
         boolean ffm = ffm();
-        // every transport a job script runs (auto, openmpi, ffm) is an MPI one: see HugePages
+        // every transport a job script runs (auto, openmpi, ffm) is an MPI one: see RankJvmOptions
         line(s, "# Transports ffm and openmpi hand the heap arrays themselves to MPI, whose single-copy transfers pin and");
         line(s, "# walk their pages: where the kernel gives transparent huge pages on request, the heap asks for them.");
+        line(s, "# (" + RankJvmOptions.ALIGNMENT + " below keeps any two arrays a multiple of 32 bytes apart modulo");
+        line(s, "# the page, away from the distances at which some CPUs copy between processes many times slower.)");
         line(s, "JAVA_THP=()");
         line(s, "case $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true) in");
-        line(s, "    *'[madvise]'*) JAVA_THP=(" + HugePages.FLAG + ") ;;");
+        line(s, "    *'[madvise]'*) JAVA_THP=(" + RankJvmOptions.HUGE_PAGES + ") ;;");
         line(s, "esac");
         line(s, "");
         classPath(s);
@@ -184,8 +186,8 @@ final class JobScript {
             line(s, "# Run: mpirun starts one JVM per rank on the allocated nodes.");
             line(s, "mpirun ${MPIRUN_OPTS[@]+\"${MPIRUN_OPTS[@]}\"} -np \"$NP\"" + hostsOption() + " \\");
         }
-        // the huge-pages flag first, so that a --jvm-opt=-XX:-UseTransparentHugePages after it wins
-        line(s, "    \"$JAVA\" ${JAVA_THP[@]+\"${JAVA_THP[@]}\"}" + (program.isEmpty() ? "" : " " + program)
+        // Cohort's JVM options first, so that the user's --jvm-opt after them win
+        line(s, "    \"$JAVA\" " + RankJvmOptions.ALIGNMENT + " ${JAVA_THP[@]+\"${JAVA_THP[@]}\"}" + (program.isEmpty() ? "" : " " + program)
                 + " -cp \"$CP\" " + tail);
         return s.toString();
     }

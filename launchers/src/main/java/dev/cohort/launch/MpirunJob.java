@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
  * each running {@link RankMain} with the program's main class:
  *
  * <pre>mpirun [--allow-run-as-root] [--oversubscribe] -np N -x COHORT_TRANSPORT=openmpi
- *     JAVA [-XX:+UseTransparentHugePages] [OPTS] -Djava.library.path=LIBDIR:... -cp RUNTIME:APP dev.cohort.launch.RankMain MAIN ARGS</pre>
+ *     JAVA -XX:ObjectAlignmentInBytes=32 [-XX:+UseTransparentHugePages] [OPTS] -Djava.library.path=LIBDIR:... -cp RUNTIME:APP dev.cohort.launch.RankMain MAIN ARGS</pre>
  *
  * The runtime class path is this JVM's (bin/cohort puts mpi.jar on it); LIBDIR is where libmpi_java
  * lives ($COHORT_OMPI_LIBDIR, else {@code ompi_info --path libdir}). --allow-run-as-root is passed
- * only when running as root, --oversubscribe only when N exceeds the processors. The huge-pages flag
- * ({@link HugePages}) comes only where the kernel gives them on request, and before OPTS, so that
- * {@code --jvm-opt=-XX:-UseTransparentHugePages} turns it off.
+ * only when running as root, --oversubscribe only when N exceeds the processors. The JVM options of
+ * {@link RankJvmOptions} (32-byte object alignment; huge pages where the kernel gives them on request)
+ * come before OPTS, so that {@code --jvm-opt} can turn them off.
  */
 final class MpirunJob {
     private final int np;
@@ -53,7 +53,7 @@ final class MpirunJob {
         cmd.add("-x");
         cmd.add("COHORT_TRANSPORT=openmpi");
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(HugePages.jvmOptions(thpMode));
+        cmd.addAll(RankJvmOptions.forMpi(thpMode));
         cmd.addAll(jvmOpts);
         String libPath = System.getProperty("java.library.path", "");
         if (libDir != null && !libDir.isEmpty()) libPath = libPath.isEmpty() ? libDir : libDir + File.pathSeparator + libPath;
@@ -73,7 +73,7 @@ final class MpirunJob {
             throw new UsageException("transport openmpi needs Open MPI's mpirun on PATH (Debian: apt-get install openmpi-bin)");
         }
         List<String> cmd = command(mpirun.toString(), "root".equals(System.getProperty("user.name")),
-                Runtime.getRuntime().availableProcessors(), libDir(), HugePages.modeHere());
+                Runtime.getRuntime().availableProcessors(), libDir(), RankJvmOptions.thpModeHere());
         if (Boolean.getBoolean("cohort.launch.verbose")) err.println("cohort run: " + String.join(" ", cmd));
         err.flush();
         Process p;

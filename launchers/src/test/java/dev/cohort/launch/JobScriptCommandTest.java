@@ -110,7 +110,7 @@ class JobScriptCommandTest {
     void theRunLineQuotesJvmOptionsAndArguments() {
         String s = script("jobscript", "slurm", "--nodes", "1", "--ppn", "2", "--walltime", "00:01:00", "--jvm-opt", "-Xmx2g",
                 "--jvm-opt=-Dgreeting=hello world", "--transport", "openmpi", "dev.cohort.samples.Hello", "a b", "it's", "$HOME");
-        assertThat(s).contains("    \"$JAVA\" ${JAVA_THP[@]+\"${JAVA_THP[@]}\"} -Xmx2g '-Dgreeting=hello world' -Dcohort.transport=openmpi -cp \"$CP\" "
+        assertThat(s).contains("    \"$JAVA\" -XX:ObjectAlignmentInBytes=32 ${JAVA_THP[@]+\"${JAVA_THP[@]}\"} -Xmx2g '-Dgreeting=hello world' -Dcohort.transport=openmpi -cp \"$CP\" "
                 + "dev.cohort.samples.Hello 'a b' 'it'\\''s' '$HOME'\n");
     }
 
@@ -154,7 +154,7 @@ class JobScriptCommandTest {
     @Test
     void slurmCanStartTheRanksWithSrun() {
         String s = script("jobscript", "slurm", "--nodes", "2", "--ppn", "2", "--walltime", "00:01:00", "--launcher", "srun", "X");
-        assertThat(s).contains("srun \\\n    \"$JAVA\" ${JAVA_THP[@]+\"${JAVA_THP[@]}\"} -cp \"$CP\" X\n").doesNotContain("mpirun ");
+        assertThat(s).contains("srun \\\n    \"$JAVA\" -XX:ObjectAlignmentInBytes=32 ${JAVA_THP[@]+\"${JAVA_THP[@]}\"} -cp \"$CP\" X\n").doesNotContain("mpirun ");
     }
 
     @Test

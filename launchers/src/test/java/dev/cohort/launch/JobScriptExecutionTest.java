@@ -201,9 +201,9 @@ class JobScriptExecutionTest {
         if (scheduler.equals("pbs")) expectedLauncher.addAll(List.of("-machinefile", dir.resolve("nodefile").toString()));
         assertThat(launcher).as(job.toString()).containsExactlyElementsOf(expectedLauncher);
         List<String> java = a.subList(javaAt + 1, a.size());
-        List<String> hugePages = hugePages();
-        assertThat(java.subList(0, hugePages.size())).as(job.toString()).containsExactlyElementsOf(hugePages);
-        java = java.subList(hugePages.size(), java.size());
+        List<String> heap = rankJvmOptions();
+        assertThat(java.subList(0, heap.size())).as(job.toString()).containsExactlyElementsOf(heap);
+        java = java.subList(heap.size(), java.size());
         assertThat(java.subList(0, 4)).as(job.toString()).containsExactly("-Dcohort.test=$(touch jvm-pwned) x", "-cp",
                 java.get(2), ECHO);
         assertThat(java.get(2)).startsWith(LauncherProcess.testClasses() + File.pathSeparator);
@@ -254,15 +254,15 @@ class JobScriptExecutionTest {
     }
 
     @Test
-    void ranksGetHugePagesWhereTheKernelGivesThemOnRequestAndFfmRanksNativeAccess() throws Exception {
+    void ranksGetAlignmentAndHugePagesWhereTheKernelGivesThemOnRequestAndFfmRanksNativeAccess() throws Exception {
         Path script = write("jobscript", "slurm", "--nodes", "1", "--ppn", "1", "--walltime", "00:01:00", "--transport", "ffm",
                 "--jvm-opt", "-Dcohort.test=1", "-cp", LauncherProcess.testClasses().toString(), "dev.cohort.launch.testapps.PrintJvmArgs");
         Map<String, String> env = schedulerEnv("slurm");
         env.put("SLURM_NTASKS", "1");
         Job job = run(script, work, env);
         assertThat(job.exitCode).as(job.toString()).isZero();
-        List<String> hugePages = hugePages();
-        List<String> expected = new ArrayList<>(hugePages);
+        List<String> heap = rankJvmOptions();
+        List<String> expected = new ArrayList<>(heap);
         expected.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dcohort.test=1", "-Dcohort.transport=ffm"));
         assertThat(jvmArgs(job)).as(job.toString()).containsExactlyElementsOf(expected);
         // openmpi hands heap arrays to MPI too (its native helper), but needs no native access
@@ -270,14 +270,14 @@ class JobScriptExecutionTest {
                 "-cp", LauncherProcess.testClasses().toString(), "dev.cohort.launch.testapps.PrintJvmArgs");
         Job other = run(openmpi, work, env);
         assertThat(other.exitCode).as(other.toString()).isZero();
-        expected = new ArrayList<>(hugePages);
+        expected = new ArrayList<>(heap);
         expected.add("-Dcohort.transport=openmpi");
         assertThat(jvmArgs(other)).as(other.toString()).containsExactlyElementsOf(expected);
     }
 
-    /** What the script adds for the heap on this machine: the huge-pages flag where the kernel gives them on request. */
-    private static List<String> hugePages() {
-        return HugePages.jvmOptions(HugePages.modeHere());
+    /** What the script adds for the heap on this machine: 32-byte alignment, huge pages where the kernel gives them on request. */
+    private static List<String> rankJvmOptions() {
+        return RankJvmOptions.forMpi(RankJvmOptions.thpModeHere());
     }
 
     private static List<String> jvmArgs(Job job) {

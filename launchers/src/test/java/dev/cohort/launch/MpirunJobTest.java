@@ -40,12 +40,24 @@ class MpirunJobTest {
         List<String> madvise = job(2, false).command("mpirun", false, 2, null, "always [madvise] never\n");
         int java = madvise.indexOf("-XX:+UseTransparentHugePages");
         assertThat(java).as("%s", madvise).isPositive();
-        assertThat(madvise.get(java - 1)).endsWith("java");
+        assertThat(madvise.get(java - 2)).endsWith("java");
         // before the user's options, so that --jvm-opt=-XX:-UseTransparentHugePages wins
         assertThat(java).isLessThan(madvise.indexOf("-Xmx1g"));
         for (String mode : new String[]{"[always] madvise never\n", "always madvise [never]\n", null}) {
             assertThat(job(2, false).command("mpirun", false, 2, null, mode)).as("mode %s", mode)
                     .noneMatch(a -> a.contains("TransparentHugePages"));
+        }
+    }
+
+    @Test
+    void objectsAreAlignedTo32BytesWhateverTheKernelAndBeforeTheUsersOptions() {
+        for (String mode : new String[]{"always [madvise] never\n", "always madvise [never]\n", null}) {
+            List<String> cmd = job(2, false).command("mpirun", false, 2, null, mode);
+            int align = cmd.indexOf("-XX:ObjectAlignmentInBytes=32");
+            assertThat(align).as("mode %s: %s", mode, cmd).isPositive();
+            assertThat(cmd.get(align - 1)).endsWith("java");
+            // so that --jvm-opt=-XX:ObjectAlignmentInBytes=8 wins (HotSpot takes the last)
+            assertThat(align).isLessThan(cmd.indexOf("-Xmx1g"));
         }
     }
 }
