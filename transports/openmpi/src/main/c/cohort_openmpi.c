@@ -24,7 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define COHORT_ABI 5
+#define COHORT_ABI 6
 
 /* Element types, as Pinned numbers them. */
 static MPI_Datatype datatype(jint t) {
@@ -82,6 +82,41 @@ JNIEXPORT jint JNICALL Java_dev_cohort_transport_openmpi_Pinned_abi(JNIEnv *env,
     (void) env;
     (void) cls;
     return COHORT_ABI;
+}
+
+/* mpi.Request.handle, the MPI_Request behind a request of the bindings. */
+static jfieldID request_handle;
+
+/*
+ * Up to `tests` MPI_Test calls on a request of the bindings, in one JNI call: a blocking receive
+ * posted ahead polls its request, and each call of the bindings' Request.test() costs more than the
+ * test itself (a JNI transition, an exception check, a field write). Returns JNI_TRUE once complete,
+ * and then leaves MPI's completed handle (MPI_REQUEST_NULL) in the Request, as its own test() does.
+ */
+JNIEXPORT jboolean JNICALL Java_dev_cohort_transport_openmpi_Pinned_test(JNIEnv *env, jclass cls, jobject request,
+                                                                        jint tests) {
+    (void) cls;
+    if (request_handle == NULL) {
+        jclass c = (*env)->FindClass(env, "mpi/Request");
+        if (c == NULL) return JNI_FALSE;   /* NoClassDefFoundError is pending */
+        jfieldID f = (*env)->GetFieldID(env, c, "handle", "J");
+        if (f == NULL) return JNI_FALSE;   /* NoSuchFieldError is pending */
+        request_handle = f;
+    }
+    MPI_Request r = (MPI_Request) (intptr_t) (*env)->GetLongField(env, request, request_handle);
+    int flag = 0;
+    for (jint i = 0; i < tests; i++) {
+        int rc = MPI_Test(&r, &flag, MPI_STATUS_IGNORE);
+        if (rc != MPI_SUCCESS) {
+            throw_mpi(env, rc);
+            return JNI_FALSE;
+        }
+        if (flag) {
+            (*env)->SetLongField(env, request, request_handle, (jlong) (intptr_t) r);
+            return JNI_TRUE;
+        }
+    }
+    return JNI_FALSE;
 }
 
 /*

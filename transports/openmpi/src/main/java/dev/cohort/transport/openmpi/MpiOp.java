@@ -33,6 +33,8 @@ final class MpiOp extends MessageOp {
     Staging ahead;
     /** For a posted receive: polls so far (the type-mismatch check runs now and then). */
     int polls;
+    /** For a receive: started by a blocking call, whose thread alone polls it. */
+    boolean blocking;
 
     MpiOp(OpenMpiTransport owner, boolean persistent) {
         super(persistent);

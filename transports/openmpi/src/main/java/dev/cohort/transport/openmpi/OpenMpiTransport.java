@@ -714,6 +714,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         checkAlive();
         Intracomm c = mpiComm(op.context);
         synchronized (lock) {
+            op.blocking = blocking;
             if ((blocking || postedAhead.size() < MAX_POSTED_AHEAD) && postAhead(op, c)) {
                 // a nonblocking one is polled with the others; one MPI refused has already failed
                 if (!blocking && op.mpiRequest != null) postedAhead.add(op);
@@ -731,6 +732,11 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
      * in the queue. With all 64 of a bandwidth window posted, the blocks' allocation made it slower.
      */
     private static final int MAX_POSTED_AHEAD = 8;
+    /**
+     * MPI_Tests per poll of a blocking receive posted ahead, in one call of the native helper
+     * ({@link Pinned#test}); 1, or no helper, polls through the bindings' {@code Request.test()}.
+     */
+    private static final int AHEAD_TESTS = Math.max(1, Integer.getInteger("cohort.openmpi.aheadTests", 16));
 
     /**
      * Posts a receive to MPI ahead of its message when it can be: a given tag, at most HEAD_DATA
@@ -788,7 +794,11 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         Intracomm[] a = comms;
         Intracomm c = op.context < a.length ? a[op.context] : null;
         try {
-            if (!q.test()) {   // MPI_Test without a status: the bindings' status objects cost
+            // MPI_Test without a status (the bindings' status objects cost); a blocking receive's
+            // own thread tests several times per call of the helper, each test through the bindings
+            // costing more than the test itself
+            boolean done = op.blocking && AHEAD_TESTS > 1 && Pinned.available() ? Pinned.test(q, AHEAD_TESTS) : q.test();
+            if (!done) {
                 int p = ++op.polls;
                 if (c != null && p != 64 && (p & 1023) != 0) return;
                 if (c != null && !otherTypeWaiting(op, c)) return;

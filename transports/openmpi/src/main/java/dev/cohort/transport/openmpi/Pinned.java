@@ -27,7 +27,7 @@ import java.lang.reflect.Field;
  */
 final class Pinned {
     /** Must match COHORT_ABI in cohort_openmpi.c. */
-    static final int ABI = 5;
+    static final int ABI = 6;
     /** Blocking collectives on at least this many bytes use the helper. */
     static final long MIN_BYTES = Long.getLong("cohort.openmpi.pinBytes", 128 * 1024);
 
@@ -142,6 +142,13 @@ final class Pinned {
     private static final Op[] OPS = {Op.SUM, Op.PROD, Op.MIN, Op.MAX, Op.LAND, Op.LOR, Op.LXOR, Op.BAND, Op.BOR, Op.BXOR};
 
     static native int abi();
+
+    /**
+     * Up to {@code tests} MPI_Test calls on a request of the bindings in one JNI call; true once it
+     * completed (the request then holds MPI_REQUEST_NULL, as after {@code request.test()}). Each
+     * {@code Request.test()} of the bindings costs more than the test itself.
+     */
+    static native boolean test(mpi.Request request, int tests) throws MPIException;
 
     /**
      * A rendezvous whose receiver's buffer lies 1 to {@code distance - 1} bytes past the sender's,
