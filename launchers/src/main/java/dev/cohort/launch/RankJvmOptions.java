@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,9 +37,7 @@ final class RankJvmOptions {
 
     /** The options for a rank on a kernel whose THP setting reads {@code thpMode} (null: unknown). */
     static List<String> forMpi(String thpMode) {
-        List<String> options = new ArrayList<>(List.of(ALIGNMENT));
-        if (thpMode != null && thpMode.contains("[madvise]")) options.add(HUGE_PAGES);
-        return List.copyOf(options);
+        return thpMode != null && thpMode.contains("[madvise]") ? List.of(ALIGNMENT, HUGE_PAGES) : List.of(ALIGNMENT);
     }
 
     /** This kernel's THP setting, or null where there is none (not Linux, no THP). */

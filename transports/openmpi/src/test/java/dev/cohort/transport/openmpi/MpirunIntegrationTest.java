@@ -102,7 +102,7 @@ class MpirunIntegrationTest {
 
     /**
      * With every distance but 0 between the two buffers sent from a realigned copy (the helper's
-     * realign, normally only for distances below 64), the exchanges still arrive whole, and some did go
+     * realign, normally only for distances 1 to 31), the exchanges still arrive whole, and some did go
      * that way: LongExchanges receives one send at two offsets one element apart, so at least one of
      * them lies at a distance other than 0.
      */
