@@ -5,6 +5,8 @@ import dev.cohort.ElementType;
 import dev.cohort.spi.MessageOp;
 import dev.cohort.spi.ProgressEngine;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * A send or receive on the MPJ transport, and its request. A receive waits in the transport's posted
  * list until a message matches it; a send holds its MPJ request until MPJ completes it, and a sync
@@ -23,6 +25,8 @@ final class MpjOp extends MessageOp {
     boolean ackPending;
     /** Staging copy of a direct ByteBuffer for a send, kept until MPJ is done with it. */
     byte[] staged;
+    /** A handed-off send's flag: set by the receive that copied the buffer ({@link Handoff}). */
+    AtomicBoolean handoffDone;
 
     MpjOp(MpjTransport owner, boolean persistent) {
         super(persistent);
@@ -35,6 +39,7 @@ final class MpjOp extends MessageOp {
         this.mpjRequest = null;
         this.ackPending = false;
         this.staged = null;
+        this.handoffDone = null;
         setArguments(comm, op, isSend, sync, buf, type, offset, count, peer, tag, context);
         return this;
     }

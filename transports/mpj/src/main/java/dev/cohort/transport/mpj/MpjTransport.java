@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -41,6 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The buffer path costs no copy beyond MPJ's own when the receive is posted before the message
  * arrives (the usual case for large messages); an unexpected message is copied once more from the
  * queue. Objects travel as their codec encoding in BYTE messages of kind OBJECT, never as MPI.OBJECT.
+ * On the multicore device a message of 8 KiB or more skips MPJ's copies: the receiver copies it
+ * straight from the sender's buffer ({@link Handoff}).
  *
  * <p><b>Threads.</b> Every MPJ call of the rank happens under one lock, so any thread of the rank may
  * use the transport. Progress is driven by the threads that wait or test, and, for requests nobody
@@ -101,6 +104,11 @@ final class MpjTransport implements Transport, ProgressEngine {
     private static final long ABORT_GRACE_MILLIS = Long.getLong("cohort.mpj.abortGraceMs", 5000L);
     /** How often the progress thread looks for an abort notice on a cluster device, ns. */
     private static final long NOTICE_CHECK_NANOS = 10_000_000L;
+    /** Large messages on the multicore device (null on other devices, or when turned off). */
+    private final Handoff handoff;
+    /** A handoff control message's payload as it arrives; the lock guards it. */
+    private final long[] handoffIn = new long[3];
+    private static final ElementType[] TYPES = ElementType.values();
     /** The transport this class loader opened (one rank: MPJ's multicore device gives each rank a loader). */
     private static volatile MpjTransport opened;
 
@@ -113,6 +121,8 @@ final class MpjTransport implements Transport, ProgressEngine {
         int count;
         boolean sync;
         Object data;
+        /** The key of a handed-off message's offer (its data stays with the sender), else -1. */
+        long handoffKey = -1;
         Arrived next;
     }
 
@@ -125,6 +135,7 @@ final class MpjTransport implements Transport, ProgressEngine {
         this.device = device;
         this.separateProcesses = !multicore(device);
         this.probeLock = probeLock(device);
+        this.handoff = multicore(device) ? Handoff.open(rank) : null;
         datatypes[ElementType.BYTE.ordinal()] = MPI.BYTE;
         datatypes[ElementType.SHORT.ordinal()] = MPI.SHORT;
         datatypes[ElementType.INT.ordinal()] = MPI.INT;
@@ -196,6 +207,8 @@ final class MpjTransport implements Transport, ProgressEngine {
             MpjTransport t = new MpjTransport(wire, rest != null ? rest : MpjEnvironment.programArgs(args), MpjEnvironment.device(args));
             opened = t;
             return t;
+        } catch (CohortException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new CohortException(ErrorClass.SESSION, -1, "transport mpj: MPI.Init failed: " + mpjMessage(e), e);
         }
@@ -299,6 +312,10 @@ final class MpjTransport implements Transport, ProgressEngine {
         checkAlive();
         lock.lock();
         try {
+            if (handoff != null && handoff.wants(op.type, op.count)) {
+                startHandoff(op);
+                return;
+            }
             Object data = op.buf;
             int off = op.offset;
             if (data instanceof ByteBuffer) {
@@ -331,6 +348,26 @@ final class MpjTransport implements Transport, ProgressEngine {
         }
     }
 
+    /**
+     * Offers a send's buffer to the receiver ({@link Handoff}) and sends MPJ its control message. The
+     * send completes once a receive has copied the buffer. Lock held.
+     */
+    private void startHandoff(MpjOp op) throws MPIException {
+        AtomicBoolean done = new AtomicBoolean();
+        long key = handoff.offer(op.buf, op.offset, op.count, done);
+        mpi.Request r;
+        try {
+            r = wire.Isend(new long[]{key, op.count, op.type.ordinal()}, 0, 3, MPI.LONG, op.peer,
+                    WireTag.handoff(op.context, op.tag));
+        } catch (RuntimeException e) {
+            handoff.withdraw(key);
+            throw e;
+        }
+        op.handoffDone = done;
+        op.mpjRequest = r.Test() == null ? r : null;
+        sending.add(op);
+    }
+
     /** Completes the sends MPJ has finished (and that need no acknowledgement). Lock held. */
     private void progressSends() throws MPIException {
         for (int i = sending.size() - 1; i >= 0; i--) {
@@ -339,7 +376,7 @@ final class MpjTransport implements Transport, ProgressEngine {
                 op.mpjRequest = null;
                 op.staged = null;
             }
-            if (op.mpjRequest == null && !op.ackPending) {
+            if (op.mpjRequest == null && !op.ackPending && (op.handoffDone == null || op.handoffDone.get())) {
                 sending.remove(i);
                 op.completeSend();
             }
@@ -467,8 +504,18 @@ final class MpjTransport implements Transport, ProgressEngine {
                 receiveAbortNotice(st);
                 continue;
             }
-            ElementType type = WireTag.type(wt);
-            int count = st.Get_count(datatypes[type.ordinal()]);
+            ElementType type;
+            int count;
+            long key = -1;
+            if (WireTag.kind(wt) == WireTag.HANDOFF) {
+                wire.Recv(handoffIn, 0, 3, MPI.LONG, source, wt);
+                key = handoffIn[0];
+                count = (int) handoffIn[1];
+                type = TYPES[(int) handoffIn[2]];
+            } else {
+                type = WireTag.type(wt);
+                count = st.Get_count(datatypes[type.ordinal()]);
+            }
             MpjOp target = null;
             MpjOp prev = null;
             for (MpjOp op = postedHead; op != null; ) {
@@ -486,7 +533,9 @@ final class MpjTransport implements Transport, ProgressEngine {
                 }
                 op = next;
             }
-            if (target != null) {
+            if (target != null && key >= 0) {
+                takeHandoff(target, key, source, tag, type, count);
+            } else if (target != null) {
                 receiveInto(target, source, wt, type, count);
                 if (WireTag.sync(wt)) sendAck(source, slot, tag);
             } else {
@@ -497,8 +546,12 @@ final class MpjTransport implements Transport, ProgressEngine {
                 m.type = type;
                 m.count = count;
                 m.sync = WireTag.sync(wt);
-                m.data = type.newArray(count);
-                wire.Recv(m.data, 0, count, datatypes[type.ordinal()], source, wt);
+                if (key >= 0) {
+                    m.handoffKey = key;
+                } else {
+                    m.data = type.newArray(count);
+                    wire.Recv(m.data, 0, count, datatypes[type.ordinal()], source, wt);
+                }
                 if (unexpectedTail == null) unexpectedHead = m;
                 else unexpectedTail.next = m;
                 unexpectedTail = m;
@@ -538,8 +591,18 @@ final class MpjTransport implements Transport, ProgressEngine {
         op.completeReceive(source, WireTag.tag(wt), count, type, null);
     }
 
+    /** Copies a handed-off message from its sender's buffer into a matched receive and completes it. */
+    private void takeHandoff(MpjOp op, long key, int source, int tag, ElementType type, int count) {
+        byte[] made = Handoff.take(key, op.buf, op.offset);
+        op.completeReceive(source, tag, count, type, made);
+    }
+
     /** Copies a queued message into a receive and completes it. */
-    private static void deliverQueued(Arrived m, MpjOp op) {
+    private void deliverQueued(Arrived m, MpjOp op) {
+        if (m.handoffKey >= 0) {
+            takeHandoff(op, m.handoffKey, m.source, m.tag, m.type, m.count);
+            return;
+        }
         if (op.buf == null) {
             op.completeReceive(m.source, m.tag, m.count, m.type, m.data);
             return;

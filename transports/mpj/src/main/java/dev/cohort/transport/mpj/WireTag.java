@@ -8,8 +8,10 @@ import dev.cohort.ElementType;
  *
  * <pre>
  *  bit 30     sync: the sender waits for an acknowledgement (ssend / issend)
- *  bits 26-29 kind: the element type's ordinal, ACK for an acknowledgement of a sync message, or
- *             ABORT for the notice a failing rank sends the others on a cluster device
+ *  bits 26-29 kind: the element type's ordinal, ACK for an acknowledgement of a sync message,
+ *             ABORT for the notice a failing rank sends the others on a cluster device, or HANDOFF
+ *             for the control message of a buffer handed off on the multicore device ({@link Handoff};
+ *             payload: three longs, the offer's key, the count and the element type's ordinal)
  *  bits 16-25 the context id modulo 1024 (communicator, point-to-point or collective)
  *  bits 0-15  the application's tag (0..65535)
  * </pre>
@@ -23,6 +25,8 @@ final class WireTag {
     static final int ACK = 15;
     /** The kind of a failing rank's notice to the others (payload: the failure, UTF-8 bytes). */
     static final int ABORT = 14;
+    /** The kind of a handoff's control message (the element type travels in its payload). */
+    static final int HANDOFF = 13;
 
     private static final int CONTEXT_SHIFT = TAG_BITS;
     private static final int KIND_SHIFT = 26;
@@ -42,6 +46,11 @@ final class WireTag {
 
     static int ack(int contextSlot, int tag) {
         return ACK << KIND_SHIFT | contextSlot << CONTEXT_SHIFT | tag;
+    }
+
+    /** The tag of a handoff's control message: never sync, the handoff completes when a receive took it. */
+    static int handoff(int context, int tag) {
+        return HANDOFF << KIND_SHIFT | slot(context) << CONTEXT_SHIFT | tag;
     }
 
     /** The tag of an abort notice (context and tag bits zero). */

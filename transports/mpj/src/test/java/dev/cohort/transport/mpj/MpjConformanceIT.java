@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,26 +17,30 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The whole conformance suite on MPJ Express's multicore device (ranks are threads of one JVM) and on
  * its niodev cluster device (ranks are JVMs of their own, started by an MPJ daemon and talking over
  * TCP, as on a cluster; here the daemon runs on this machine): ConformanceMain runs every case on the
- * world of one MPJ job, as it does on the local transport under JUnit.
+ * world of one MPJ job, as it does on the local transport under JUnit. On the multicore device, once
+ * more with every message handed off ({@link Handoff}; by default only those of 8 KiB or more are),
+ * so that matching, probes, type and size errors, objects and ByteBuffers all meet the handoff.
  */
 class MpjConformanceIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(6);
     private static final Pattern SUMMARY = Pattern.compile(
             "conformance: (\\d+) cases on (\\d+) ranks \\(transport (\\w+)\\): (\\d+) passed, (\\d+) failed, (\\d+) skipped");
 
-    @ParameterizedTest(name = "{0}, {1} ranks")
-    @CsvSource({"multicore, 2", "multicore, 4", "niodev, 2", "niodev, 4"})
-    void everyCasePasses(String device, int np, @TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} ranks, handoff from {2} bytes")
+    @CsvSource({"multicore, 2, default", "multicore, 4, default", "multicore, 2, 1", "multicore, 4, 1",
+            "niodev, 2, -", "niodev, 4, -"})
+    void everyCasePasses(String device, int np, String handoffBytes, @TempDir Path dir) throws Exception {
         Path home = MpjJob.home();
         assumeTrue(home != null, "no MPJ_HOME with lib/starter.jar (set MPJ_HOME or -Dcohort.mpj.home)");
         if (device.equals("niodev")) {
             String cause = NiodevDaemon.unavailabilityCause(home);
             assumeTrue(cause == null, () -> "niodev skipped: " + cause);
         }
-        MpjJob.Result r = MpjJob.run(device, home, dir, np, TIMEOUT, "dev.cohort.conformance.ConformanceMain", "--timeout=60");
+        List<String> jvmOpts = handoffBytes.matches("\\d+") ? List.of("-Dcohort.mpj.handoffBytes=" + handoffBytes) : List.of();
+        MpjJob.Result r = MpjJob.run(device, jvmOpts, home, dir, np, TIMEOUT, "dev.cohort.conformance.ConformanceMain", "--timeout=60");
         String summary = r.lines().stream().filter(l -> l.startsWith("conformance: ")).findFirst().orElse(null);
         assertThat(summary).as("the suite's summary line; output:%n%s", r.output()).isNotNull();
-        System.out.println("MPJ " + device + ", " + np + " ranks: " + summary);
+        System.out.println("MPJ " + device + ", " + np + " ranks, handoff from " + handoffBytes + " bytes: " + summary);
         Matcher m = SUMMARY.matcher(summary);
         assertThat(m.find()).as("summary %s", summary).isTrue();
         assertThat(m.group(2)).isEqualTo(Integer.toString(np));

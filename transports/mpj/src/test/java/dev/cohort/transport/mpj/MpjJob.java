@@ -85,6 +85,12 @@ final class MpjJob {
      */
     static Result run(String device, Path home, Path dir, int np, Duration timeout, String mainClass, String... args)
             throws Exception {
+        return run(device, List.of(), home, dir, np, timeout, mainClass, args);
+    }
+
+    /** As above, with options for the JVM the ranks run in (MPJ's starter hands on what it does not know). */
+    static Result run(String device, List<String> jvmOpts, Path home, Path dir, int np, Duration timeout, String mainClass,
+                      String... args) throws Exception {
         Path out = dir.resolve("job-" + np + ".out");
         Path status = dir.resolve("job-" + np + ".status");
         NiodevDaemon daemon = device.equals("niodev") ? NiodevDaemon.start(home, dir, status) : null;
@@ -94,6 +100,7 @@ final class MpjJob {
                     "-jar", home.resolve("lib").resolve("starter.jar").toString(),
                     "-np", Integer.toString(np), "-dev", device));
             if (daemon != null) cmd.addAll(List.of("-machinesfile", daemon.machines().toString()));
+            cmd.addAll(jvmOpts);
             cmd.addAll(List.of("-cp", classPath(), MpjMain.class.getName(), mainClass));
             cmd.addAll(Arrays.asList(args));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)

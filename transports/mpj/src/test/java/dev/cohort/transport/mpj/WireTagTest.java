@@ -18,11 +18,22 @@ class WireTagTest {
                         assertThat(WireTag.contextSlot(w)).isEqualTo(ctx % WireTag.CONTEXT_SLOTS);
                         assertThat(WireTag.tag(w)).isEqualTo(tag);
                         assertThat(WireTag.sync(w)).isEqualTo(sync);
-                        assertThat(WireTag.kind(w)).isNotEqualTo(WireTag.ACK).isNotEqualTo(WireTag.ABORT);
+                        assertThat(WireTag.kind(w)).isNotEqualTo(WireTag.ACK).isNotEqualTo(WireTag.ABORT)
+                                .isNotEqualTo(WireTag.HANDOFF);
                     }
                 }
             }
         }
+    }
+
+    @Test
+    void handoffControlMessagesAreTheirOwnKindAndNeverSync() {
+        int w = WireTag.handoff(1024 + 17, 4242);
+        assertThat(w).isNotNegative();
+        assertThat(WireTag.kind(w)).isEqualTo(WireTag.HANDOFF);
+        assertThat(WireTag.contextSlot(w)).isEqualTo(17);
+        assertThat(WireTag.tag(w)).isEqualTo(4242);
+        assertThat(WireTag.sync(w)).isFalse();
     }
 
     @Test
