@@ -118,9 +118,6 @@ final class Handoff {
 
     /** Bytes {@code offset} to {@code offset + count} of a buffer's whole capacity, whatever its position and limit. */
     private static ByteBuffer window(ByteBuffer bb, int offset, int count) {
-        ByteBuffer d = bb.duplicate();
-        d.clear();
-        d.limit(offset + count).position(offset);
-        return d;
+        return MpjTransport.window(bb, offset).limit(offset + count);
     }
 }

@@ -106,9 +106,9 @@ final class MpjTransport implements Transport, ProgressEngine {
     private static final long NOTICE_CHECK_NANOS = 10_000_000L;
     /** Large messages on the multicore device (null on other devices, or when turned off). */
     private final Handoff handoff;
-    /** A handoff control message's payload as it arrives; the lock guards it. */
+    /** A handoff control message's payload (key, count, element type) going out and coming in; the lock guards them. */
+    private final long[] handoffOut = new long[3];
     private final long[] handoffIn = new long[3];
-    private static final ElementType[] TYPES = ElementType.values();
     /** The transport this class loader opened (one rank: MPJ's multicore device gives each rank a loader). */
     private static volatile MpjTransport opened;
 
@@ -357,8 +357,11 @@ final class MpjTransport implements Transport, ProgressEngine {
         long key = handoff.offer(op.buf, op.offset, op.count, done);
         mpi.Request r;
         try {
-            r = wire.Isend(new long[]{key, op.count, op.type.ordinal()}, 0, 3, MPI.LONG, op.peer,
-                    WireTag.handoff(op.context, op.tag));
+            // MPJ packs the payload into a buffer of its own before Isend returns: one array serves every send
+            handoffOut[0] = key;
+            handoffOut[1] = op.count;
+            handoffOut[2] = op.type.ordinal();
+            r = wire.Isend(handoffOut, 0, 3, MPI.LONG, op.peer, WireTag.handoff(op.context, op.tag));
         } catch (RuntimeException e) {
             handoff.withdraw(key);
             throw e;
@@ -511,7 +514,7 @@ final class MpjTransport implements Transport, ProgressEngine {
                 wire.Recv(handoffIn, 0, 3, MPI.LONG, source, wt);
                 key = handoffIn[0];
                 count = (int) handoffIn[1];
-                type = TYPES[(int) handoffIn[2]];
+                type = WireTag.typeOf((int) handoffIn[2]);
             } else {
                 type = WireTag.type(wt);
                 count = st.Get_count(datatypes[type.ordinal()]);
@@ -592,13 +595,13 @@ final class MpjTransport implements Transport, ProgressEngine {
     }
 
     /** Copies a handed-off message from its sender's buffer into a matched receive and completes it. */
-    private void takeHandoff(MpjOp op, long key, int source, int tag, ElementType type, int count) {
+    private static void takeHandoff(MpjOp op, long key, int source, int tag, ElementType type, int count) {
         byte[] made = Handoff.take(key, op.buf, op.offset);
         op.completeReceive(source, tag, count, type, made);
     }
 
     /** Copies a queued message into a receive and completes it. */
-    private void deliverQueued(Arrived m, MpjOp op) {
+    private static void deliverQueued(Arrived m, MpjOp op) {
         if (m.handoffKey >= 0) {
             takeHandoff(op, m.handoffKey, m.source, m.tag, m.type, m.count);
             return;
@@ -616,7 +619,7 @@ final class MpjTransport implements Transport, ProgressEngine {
      * A view of a ByteBuffer positioned at {@code offset}: Cohort's offset and count address the buffer's
      * whole capacity, whatever its position and limit.
      */
-    private static ByteBuffer window(ByteBuffer bb, int offset) {
+    static ByteBuffer window(ByteBuffer bb, int offset) {
         ByteBuffer d = bb.duplicate();
         d.clear();
         d.position(offset);

@@ -64,7 +64,12 @@ final class WireTag {
 
     /** The element type of a data message's tag. */
     static ElementType type(int wire) {
-        return TYPES[kind(wire)];
+        return typeOf(kind(wire));
+    }
+
+    /** The element type with this ordinal (a data message's kind, or a handoff's payload). */
+    static ElementType typeOf(int ordinal) {
+        return TYPES[ordinal];
     }
 
     static int contextSlot(int wire) {
