@@ -4,6 +4,17 @@ import dev.cohort.CohortException;
 import dev.cohort.ElementType;
 import dev.cohort.ErrorClass;
 
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.AttributeNotFoundException;
+import javax.management.DynamicMBean;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.JMException;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -24,14 +35,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * completes when it sees that, which also makes every handed-off send synchronous.
  *
  * <p>The ranks' classes come from class loaders of their own, so what they share must be the JDK's:
- * the offers live in one {@link ConcurrentMap} kept in the system properties (as {@link MpjMain}
- * keeps the job's first failure there), and an offer is an {@code Object[]} of the buffer, its offset,
- * its count and an {@link AtomicBoolean}. The map's put and remove order the sender's writes to its
- * buffer before the receiver's copy; the flag orders the copy before the sender reuses its buffer.
+ * the offers live in one {@link ConcurrentMap}, and an offer is an {@code Object[]} of the buffer, its
+ * offset, its count and an {@link AtomicBoolean}. The first rank to want the map registers it in the
+ * JVM's platform MBean server as {@value #REGISTRY_NAME}, and the others read it from there (the
+ * MBean's {@code Offers} attribute; its {@code Pending} attribute counts the offers, for JConsole).
+ * The server is the JVM's own registry of shared objects: unlike the system properties, which must
+ * hold only strings for {@code Properties.store} and {@code list} to work, it can hold a map. The
+ * map's put and remove order the sender's writes to its buffer before the receiver's copy; the flag
+ * orders the copy before the sender reuses its buffer.
  */
 final class Handoff {
-    /** The system property holding the JVM's offers (a ConcurrentMap, not a string). */
-    static final String REGISTRY_PROPERTY = "dev.cohort.mpj.handoff.offers";
+    /** The name of the JVM's registry of offers in the platform MBean server. */
+    static final String REGISTRY_NAME = "dev.cohort:type=MpjHandoff";
     static final int DEFAULT_MIN_BYTES = 8192;
     /** Positions in an offer. */
     private static final int BUF = 0, OFFSET = 1, COUNT = 2, DONE = 3;
@@ -50,15 +65,59 @@ final class Handoff {
 
     /**
      * The handoff of a rank of the multicore device, or null when {@code cohort.mpj.handoffBytes} is 0
-     * or the system properties hold something else under {@link #REGISTRY_PROPERTY}.
+     * or something else is registered as {@link #REGISTRY_NAME}.
      */
-    @SuppressWarnings("unchecked")
     static Handoff open(int rank) {
         int min = minBytes();
         if (min <= 0) return null;
-        Object v = System.getProperties().computeIfAbsent(REGISTRY_PROPERTY, k -> new ConcurrentHashMap<Long, Object[]>());
-        if (!(v instanceof ConcurrentMap)) return null;
-        return new Handoff((ConcurrentMap<Long, Object[]>) v, rank, min);
+        ConcurrentMap<Long, Object[]> offers = registry();
+        return offers == null ? null : new Handoff(offers, rank, min);
+    }
+
+    /** This rank's reference to the JVM's offers (each rank's class loader has its own copy of this field). */
+    private static volatile ConcurrentMap<Long, Object[]> registry;
+
+    /** The JVM's offers, registered by whichever rank asks first; null when something else has the name. */
+    static ConcurrentMap<Long, Object[]> registry() {
+        ConcurrentMap<Long, Object[]> r = registry;
+        if (r != null) return r;
+        synchronized (Handoff.class) {
+            if (registry == null) registry = registry(ManagementFactory.getPlatformMBeanServer());
+            return registry;
+        }
+    }
+
+    /** Registers a new map in {@code server}, or finds the one there; null when the name holds something else. */
+    static ConcurrentMap<Long, Object[]> registry(MBeanServer server) {
+        ObjectName name = registryName();
+        try {
+            Registry mine = new Registry();
+            server.registerMBean(mine, name);
+            return mine.offers;
+        } catch (InstanceAlreadyExistsException e) {
+            // another rank's, found below
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot register " + REGISTRY_NAME + ": " + e, e);
+        }
+        try {
+            Object v = server.getAttribute(name, Registry.OFFERS);
+            return v instanceof ConcurrentMap ? cast(v) : null;
+        } catch (JMException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static ObjectName registryName() {
+        try {
+            return new ObjectName(REGISTRY_NAME);
+        } catch (JMException e) {
+            throw new IllegalStateException(e);   // a constant, well formed
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ConcurrentMap<Long, Object[]> cast(Object map) {
+        return (ConcurrentMap<Long, Object[]>) map;
     }
 
     /** {@code cohort.mpj.handoffBytes}: the smallest message handed off, in bytes (0: none). */
@@ -96,8 +155,8 @@ final class Handoff {
      * it made, or null. Static: a rank takes what another offered even if its own handoff is off.
      */
     static byte[] take(long key, Object dst, int dstOffset) {
-        Object v = System.getProperties().get(REGISTRY_PROPERTY);
-        Object[] offer = v instanceof ConcurrentMap ? (Object[]) ((ConcurrentMap<?, ?>) v).remove(key) : null;
+        ConcurrentMap<Long, Object[]> offers = registry();
+        Object[] offer = offers == null ? null : offers.remove(key);
         if (offer == null) throw new IllegalStateException("handoff " + Long.toHexString(key) + " is not on offer");
         Object src = offer[BUF];
         int srcOffset = (Integer) offer[OFFSET];
@@ -119,5 +178,59 @@ final class Handoff {
     /** Bytes {@code offset} to {@code offset + count} of a buffer's whole capacity, whatever its position and limit. */
     private static ByteBuffer window(ByteBuffer bb, int offset, int count) {
         return MpjTransport.window(bb, offset).limit(offset + count);
+    }
+
+    /**
+     * The registry as an MBean: {@code Offers} is the map itself (what the other ranks read),
+     * {@code Pending} the number of offers no receive has taken yet.
+     */
+    static final class Registry implements DynamicMBean {
+        static final String OFFERS = "Offers", PENDING = "Pending";
+        final ConcurrentMap<Long, Object[]> offers = new ConcurrentHashMap<>();
+
+        @Override
+        public Object getAttribute(String attribute) throws AttributeNotFoundException {
+            if (OFFERS.equals(attribute)) return offers;
+            if (PENDING.equals(attribute)) return offers.size();
+            throw new AttributeNotFoundException(attribute);
+        }
+
+        @Override
+        public void setAttribute(Attribute attribute) throws AttributeNotFoundException {
+            throw new AttributeNotFoundException(attribute.getName() + " is read-only");
+        }
+
+        @Override
+        public AttributeList getAttributes(String[] attributes) {
+            AttributeList list = new AttributeList();
+            for (String a : attributes) {
+                try {
+                    list.add(new Attribute(a, getAttribute(a)));
+                } catch (AttributeNotFoundException e) {
+                    // left out, as the interface asks
+                }
+            }
+            return list;
+        }
+
+        @Override
+        public AttributeList setAttributes(AttributeList attributes) {
+            return new AttributeList();
+        }
+
+        @Override
+        public Object invoke(String action, Object[] params, String[] signature) throws javax.management.ReflectionException {
+            throw new javax.management.ReflectionException(new NoSuchMethodException(action));
+        }
+
+        @Override
+        public MBeanInfo getMBeanInfo() {
+            return new MBeanInfo(Registry.class.getName(), "Cohort's MPJ multicore handoff: buffers on offer to their receivers",
+                    new MBeanAttributeInfo[]{
+                            new MBeanAttributeInfo(PENDING, "java.lang.Integer", "offers no receive has taken yet", true, false, false),
+                            new MBeanAttributeInfo(OFFERS, ConcurrentMap.class.getName(),
+                                    "the offers themselves, shared by the ranks of the JVM", true, false, false)},
+                    null, null, null);
+        }
     }
 }

@@ -5,8 +5,15 @@ import dev.cohort.ElementType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +24,7 @@ class HandoffTest {
     @AfterEach
     void clear() {
         System.clearProperty("cohort.mpj.handoffBytes");
-        System.getProperties().remove(Handoff.REGISTRY_PROPERTY);
+        Handoff.registry().clear();
     }
 
     @Test
@@ -89,13 +96,35 @@ class HandoffTest {
     }
 
     @Test
-    void somethingElseUnderTheRegistrysNameTurnsItOff() {
-        System.getProperties().put(Handoff.REGISTRY_PROPERTY, "not a map");
-        assertThat(Handoff.open(0)).isNull();
+    void theRegistryIsThePlatformMBeanServersAndLeavesTheSystemPropertiesStrings() throws Exception {
+        Handoff h = Handoff.open(3);
+        long key = h.offer(new byte[1], 0, 1, new AtomicBoolean());
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName(Handoff.REGISTRY_NAME);
+        assertThat(server.getAttribute(name, "Offers")).as("what another class loader's rank reads").isSameAs(registry());
+        assertThat(server.getAttribute(name, "Pending")).isEqualTo(1);
+        assertThat(registry()).containsOnlyKeys(key);
+        System.getProperties().store(new ByteArrayOutputStream(), null);   // threw ClassCastException with the map there
+        assertThat(System.getProperties().values()).allMatch(v -> v instanceof String);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<Long, Object> registry() {
-        return (Map<Long, Object>) System.getProperties().get(Handoff.REGISTRY_PROPERTY);
+    @Test
+    void theFirstToRegisterMakesTheMapAndTheOthersFindIt() throws Exception {
+        MBeanServer server = MBeanServerFactory.newMBeanServer();
+        ConcurrentMap<Long, Object[]> first = Handoff.registry(server);
+        assertThat(first).isNotNull();
+        assertThat(Handoff.registry(server)).isSameAs(first);
+    }
+
+    @Test
+    void somethingElseUnderTheRegistrysNameTurnsItOff() throws Exception {
+        MBeanServer server = MBeanServerFactory.newMBeanServer();
+        Runnable other = () -> { };
+        server.registerMBean(new StandardMBean(other, Runnable.class), new ObjectName(Handoff.REGISTRY_NAME));
+        assertThat(Handoff.registry(server)).isNull();
+    }
+
+    private static Map<Long, Object[]> registry() {
+        return Handoff.registry();
     }
 }

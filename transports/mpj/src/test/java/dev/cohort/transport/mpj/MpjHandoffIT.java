@@ -35,7 +35,7 @@ class MpjHandoffIT {
         MpjJob.Result r = MpjJob.run("multicore", List.of("-Dcohort.mpj.handoffBytes=0"), home, dir, 2, TIMEOUT,
                 "dev.cohort.transport.mpj.apps.HandoffCheck");
         String all = r.output() + (r.report() != null ? r.report() : "");
-        assertThat(all).as("output").contains("handoff check failed: the handoff registry is in the system properties: null");
+        assertThat(all).as("output").contains("handoff check failed: the handoff registry is in the platform MBean server: null");
         assertThat(r.failed()).as("ranks recorded as failed; output:%n%s", all).isNotEmpty();
     }
 }
