@@ -63,11 +63,11 @@ abstract class JobCommand implements Callable<Integer> {
             description = "Run `module load M` before starting (repeatable, in order), e.g. --module java/17 --module openmpi.")
     List<String> modules = new ArrayList<>();
 
-    @Option(names = "--jvm-opt", paramLabel = "OPT", order = 8,
+    @Option(names = "--jvm-opt", paramLabel = "OPT", parameterConsumer = VerbatimValue.class, order = 8,
             description = "An option for every rank's JVM (repeatable), e.g. --jvm-opt -Xmx4g.")
     List<String> jvmOpts = new ArrayList<>();
 
-    @Option(names = "--mpirun-opt", paramLabel = "OPT", order = 9,
+    @Option(names = "--mpirun-opt", paramLabel = "OPT", parameterConsumer = VerbatimValue.class, order = 9,
             description = "An option for mpirun (repeatable), e.g. --mpirun-opt=--bind-to --mpirun-opt=core.")
     List<String> mpirunOpts = new ArrayList<>();
 

@@ -15,14 +15,15 @@ import java.util.concurrent.TimeUnit;
  * {@code cohort run --transport openmpi}: starts the ranks as processes under Open MPI's mpirun,
  * each running {@link RankMain} with the program's main class:
  *
- * <pre>mpirun [--allow-run-as-root] [--oversubscribe] -np N -x COHORT_TRANSPORT=openmpi
+ * <pre>mpirun [--allow-run-as-root] [--oversubscribe] -np N -x COHORT_TRANSPORT=openmpi [MPIRUN_OPTS]
  *     JAVA -XX:ObjectAlignmentInBytes=32 [-XX:+UseTransparentHugePages] [OPTS] -Djava.library.path=LIBDIR:... -cp RUNTIME:APP dev.cohort.launch.RankMain MAIN ARGS</pre>
  *
  * The runtime class path is this JVM's (bin/cohort puts mpi.jar on it); LIBDIR is where libmpi_java
  * lives ($COHORT_OMPI_LIBDIR, else {@code ompi_info --path libdir}). --allow-run-as-root is passed
  * only when running as root, --oversubscribe only when N exceeds the processors. The JVM options of
  * {@link RankJvmOptions} (32-byte object alignment; huge pages where the kernel gives them on request)
- * come before OPTS, so that {@code --jvm-opt} can turn them off.
+ * come before OPTS, so that {@code --jvm-opt} can turn them off. MPIRUN_OPTS are the user's
+ * {@code --mpirun-opt}s, after Cohort's own, so that mpirun's last word on an option is the user's.
  */
 final class MpirunJob {
     private final int np;
@@ -30,14 +31,17 @@ final class MpirunJob {
     private final AppClassPath classPath;
     private final String[] args;
     private final List<String> jvmOpts;
+    private final List<String> mpirunOpts;
     private final boolean tagOutput;
 
-    MpirunJob(int np, ApplicationMain main, AppClassPath classPath, String[] args, List<String> jvmOpts, boolean tagOutput) {
+    MpirunJob(int np, ApplicationMain main, AppClassPath classPath, String[] args, List<String> jvmOpts,
+              List<String> mpirunOpts, boolean tagOutput) {
         this.np = np;
         this.main = main;
         this.classPath = classPath;
         this.args = args;
         this.jvmOpts = jvmOpts;
+        this.mpirunOpts = mpirunOpts;
         this.tagOutput = tagOutput;
     }
 
@@ -52,6 +56,7 @@ final class MpirunJob {
         cmd.add(Integer.toString(np));
         cmd.add("-x");
         cmd.add("COHORT_TRANSPORT=openmpi");
+        cmd.addAll(mpirunOpts);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(RankJvmOptions.forMpi(thpMode));
         cmd.addAll(jvmOpts);

@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
                         + "the samples bundled with Cohort."},
         customSynopsis = {
                 "cohort run -np N [--transport auto|local|openmpi|mpj|ffm] [--jvm-opt OPT]...",
-                "           [--tag-output] [-cp PATH] (MAIN | -jar JAR) [ARGS]..."},
+                "           [--mpirun-opt OPT]... [--tag-output] [-cp PATH]",
+                "           (MAIN | -jar JAR) [ARGS]..."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every rank finished", "1:a rank failed (its exception is printed once)",
                 "2:bad usage or input; nothing was started"})
@@ -57,12 +58,17 @@ final class RunCommand implements Callable<Integer> {
                     + "and, with bin/cohort on JDK 22+, ffm can be started.")
     private String transport;
 
-    @Option(names = "--jvm-opt", paramLabel = "OPT",
+    @Option(names = "--jvm-opt", paramLabel = "OPT", parameterConsumer = VerbatimValue.class,
             description = "An option for the JVM the ranks run in (repeatable). bin/cohort passes them to the launcher JVM.")
     private List<String> jvmOpts = new ArrayList<>();
 
     @Option(names = "--tag-output", description = "Prefix every line the ranks print with [rank].")
     private boolean tagOutput;
+
+    @Option(names = "--mpirun-opt", paramLabel = "OPT", parameterConsumer = VerbatimValue.class,
+            description = "An option for the MPI launcher of openmpi and ffm (mpirun, or MPICH's mpiexec; repeatable), "
+                    + "e.g. --mpirun-opt=--bind-to --mpirun-opt=none.")
+    private List<String> mpirunOpts = new ArrayList<>();
 
     @Option(names = {"-cp", "-classpath", "--class-path"}, paramLabel = "PATH",
             description = "The application class path (default: $CLASSPATH, else the current directory).")
@@ -117,7 +123,11 @@ final class RunCommand implements Callable<Integer> {
         ApplicationMain main = ApplicationMain.check(mainName, cp, RunCommand.class.getClassLoader(), warning);
         if (chosen.equals("openmpi")) {
             // ranks are processes of their own: the program's statics are per rank without class loaders
-            return new MpirunJob(np, main, cp, programArgs.toArray(new String[0]), jvmOpts, tagOutput).run(err);
+            return new MpirunJob(np, main, cp, programArgs.toArray(new String[0]), jvmOpts, mpirunOpts, tagOutput).run(err);
+        }
+        if (!mpirunOpts.isEmpty()) {
+            throw new UsageException("--mpirun-opt is for the transports started by an MPI launcher (openmpi, ffm); "
+                    + chosen + (chosen.equals("mpj") ? " starts its ranks with MPJ Express's starter" : " runs its ranks in this JVM"));
         }
         if (warning.length() > 0) err.println("cohort run: warning: " + warning);
         if (chosen.equals("mpj")) {

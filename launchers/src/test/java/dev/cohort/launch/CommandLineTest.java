@@ -63,7 +63,7 @@ class CommandLineTest {
         Run r = cohort("help", "run");
         assertThat(r.exitCode).isZero();
         assertThat(r.out.toString()).contains("cohort run -np N [--transport auto|local|openmpi|mpj|ffm] [--jvm-opt OPT]...",
-                "[--tag-output] [-cp PATH] (MAIN | -jar JAR) [ARGS]...");
+                "[--mpirun-opt OPT]... [--tag-output] [-cp PATH]", "(MAIN | -jar JAR) [ARGS]...");
     }
 
     @Test
@@ -95,6 +95,22 @@ class CommandLineTest {
     void unknownTransportIsRejected() {
         assertUsageError(cohort("run", "-np", "2", "--transport", "carrier-pigeon", "dev.cohort.samples.Hello"),
                 "unknown transport 'carrier-pigeon'; choose auto, local, openmpi, mpj or ffm");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--bind-to", "--tag-output", "-np"})
+    void mpirunOptionsAreTakenAsTheyAreAndRefusedWhereNoMpiLauncherStartsTheRanks(String opt) {
+        // the value may be one of cohort run's own options: it is still mpirun's
+        String refused = "--mpirun-opt is for the transports started by an MPI launcher (openmpi, ffm); local runs its ranks in this JVM";
+        assertUsageError(cohort("run", "-np", "2", "--transport", "local", "--mpirun-opt=" + opt, "dev.cohort.samples.Hello"), refused);
+        assertUsageError(cohort("run", "-np", "2", "--transport", "local", "--mpirun-opt", opt, "dev.cohort.samples.Hello"), refused);
+    }
+
+    @Test
+    void anOptionForAnotherProgramNeedsItsValue() {
+        Run r = cohort("run", "-np", "2", "--jvm-opt");
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
+        assertThat(r.err.toString()).startsWith("cohort run: Missing OPT after --jvm-opt");
     }
 
     @ParameterizedTest

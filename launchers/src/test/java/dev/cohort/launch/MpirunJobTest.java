@@ -11,7 +11,7 @@ class MpirunJobTest {
     private static MpirunJob job(int np, boolean tag) {
         return new MpirunJob(np, ApplicationMain.named("com.example.Main"),
                 AppClassPath.forMainClass("/apps/classes", null, "", AppClassPath.cwd()), new String[]{"a b", "c"},
-                List.of("-Xmx1g"), tag);
+                List.of("-Xmx1g"), List.of("--bind-to", "none"), tag);
     }
 
     @Test
@@ -33,6 +33,16 @@ class MpirunJobTest {
                 .startsWith("-Djava.library.path=/opt/ompi/lib");
         int cp = cmd.indexOf("-cp");
         assertThat(cmd.get(cp + 1)).endsWith("/apps/classes");
+    }
+
+    @Test
+    void theUsersMpirunOptionsGoToMpirunAfterCohortsOwnAndBeforeJava() {
+        List<String> cmd = job(2, true).command("mpirun", true, 1, null, null);
+        int at = cmd.indexOf("--bind-to");
+        assertThat(cmd).as("%s", cmd).containsSequence("--bind-to", "none");
+        assertThat(at).isGreaterThan(cmd.indexOf("COHORT_TRANSPORT=openmpi"))
+                .isGreaterThan(cmd.indexOf("--oversubscribe")).isGreaterThan(cmd.indexOf("--allow-run-as-root"));
+        assertThat(cmd.get(at + 2)).endsWith("java");
     }
 
     @Test
