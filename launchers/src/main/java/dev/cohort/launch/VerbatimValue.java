@@ -16,10 +16,9 @@ import java.util.Stack;
 final class VerbatimValue implements CommandLine.IParameterConsumer {
     @Override
     public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
-        String option = argSpec.isOption() ? ((CommandLine.Model.OptionSpec) argSpec).longestName() : argSpec.paramLabel();
-        if (args.isEmpty()) {
+        if (args.isEmpty()) {   // it is only ever an option's consumer
             throw new CommandLine.ParameterException(commandSpec.commandLine(), "Missing " + argSpec.paramLabel()
-                    + " after " + option);
+                    + " after " + ((CommandLine.Model.OptionSpec) argSpec).longestName());
         }
         List<String> values = argSpec.getValue();
         if (values == null) {

@@ -12,7 +12,6 @@ import javax.management.StandardMBean;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -34,13 +33,13 @@ class HandoffTest {
         for (int i = 0; i < src.length; i++) src[i] = i + 0.25;
         AtomicBoolean done = new AtomicBoolean();
         long key = sender.offer(src, 2, 5, done);
-        assertThat(registry()).containsKey(key);
+        assertThat(Handoff.registry()).containsKey(key);
         assertThat(done).isFalse();
         double[] dst = new double[8];
         assertThat(Handoff.take(key, dst, 1)).isNull();
         assertThat(dst).containsExactly(0, 2.25, 3.25, 4.25, 5.25, 6.25, 0, 0);
         assertThat(done).isTrue();
-        assertThat(registry()).isEmpty();
+        assertThat(Handoff.registry()).isEmpty();
         assertThatThrownBy(() -> Handoff.take(key, dst, 0)).hasMessageContaining("is not on offer");
     }
 
@@ -51,9 +50,9 @@ class HandoffTest {
         long k1 = a.offer(new byte[1], 0, 1, new AtomicBoolean());
         long k2 = a.offer(new byte[1], 0, 1, new AtomicBoolean());
         long k3 = b.offer(new byte[1], 0, 1, new AtomicBoolean());
-        assertThat(registry()).containsOnlyKeys(k1, k2, k3);
+        assertThat(Handoff.registry()).containsOnlyKeys(k1, k2, k3);
         a.withdraw(k2);
-        assertThat(registry()).containsOnlyKeys(k1, k3);
+        assertThat(Handoff.registry()).containsOnlyKeys(k1, k3);
     }
 
     @Test
@@ -101,9 +100,9 @@ class HandoffTest {
         long key = h.offer(new byte[1], 0, 1, new AtomicBoolean());
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName(Handoff.REGISTRY_NAME);
-        assertThat(server.getAttribute(name, "Offers")).as("what another class loader's rank reads").isSameAs(registry());
+        assertThat(server.getAttribute(name, "Offers")).as("what another class loader's rank reads").isSameAs(Handoff.registry());
         assertThat(server.getAttribute(name, "Pending")).isEqualTo(1);
-        assertThat(registry()).containsOnlyKeys(key);
+        assertThat(Handoff.registry()).containsOnlyKeys(key);
         System.getProperties().store(new ByteArrayOutputStream(), null);   // threw ClassCastException with the map there
         assertThat(System.getProperties().values()).allMatch(v -> v instanceof String);
     }
@@ -122,9 +121,5 @@ class HandoffTest {
         Runnable other = () -> { };
         server.registerMBean(new StandardMBean(other, Runnable.class), new ObjectName(Handoff.REGISTRY_NAME));
         assertThat(Handoff.registry(server)).isNull();
-    }
-
-    private static Map<Long, Object[]> registry() {
-        return Handoff.registry();
     }
 }
