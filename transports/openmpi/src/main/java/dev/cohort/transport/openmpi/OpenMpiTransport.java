@@ -127,13 +127,12 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         put(1, dupWorld());
         this.offerIdLimit = mpiUb;
         this.rendezvousComm = rendezvousComm();
-        if (provided == MPI.THREAD_MULTIPLE || provided == MPI.THREAD_SERIALIZED) {
-            progressThread = new Thread(this::backgroundProgress, "cohort-openmpi-progress");
-            progressThread.setDaemon(true);
-            progressThread.start();
-        } else {
-            progressThread = null;
-        }
+        // at every thread level: its MPI calls are made under the lock like all others, so Open MPI
+        // sees one thread at a time (as in the ffm transport, which runs Open MPI at SINGLE); without
+        // it a request's future never completed unless a rank thread happened to call Cohort
+        progressThread = new Thread(this::backgroundProgress, "cohort-openmpi-progress");
+        progressThread.setDaemon(true);
+        progressThread.start();
     }
 
     /** Interval of the background progress thread. */
@@ -242,16 +241,20 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
      * The thread level to ask for: MPI_THREAD_MULTIPLE, the highest, unless
      * {@code -Dcohort.openmpi.threadLevel=serialized|funneled|single} (every MPI call of this transport
      * is then made under its lock, blocking collectives included). Only SINGLE spares Open MPI 4.1's
-     * internal locking, which it turns on for every level above it; SINGLE also goes without the
-     * background progress thread, and 8-byte latency gained only about 10% with it here.
+     * internal locking, which it turns on for every level above it: the raw bindings' 8-byte
+     * ping-pong took 1.1-2.2x as long at MULTIPLE here (README). Blocking collectives below MULTIPLE
+     * use the nonblocking path.
      */
     private static int requestedThreadLevel() {
-        String s = System.getProperty("cohort.openmpi.threadLevel", "multiple").trim().toLowerCase(java.util.Locale.ROOT);
-        switch (s) {
+        String given = System.getProperty("cohort.openmpi.threadLevel", "multiple");
+        switch (given.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "multiple": return MPI.THREAD_MULTIPLE;
             case "serialized": return MPI.THREAD_SERIALIZED;
             case "funneled": return MPI.THREAD_FUNNELED;
             case "single": return MPI.THREAD_SINGLE;
-            default: return MPI.THREAD_MULTIPLE;
+            default:
+                throw new CohortException(ErrorClass.ARG, -1, "openmpi: -Dcohort.openmpi.threadLevel=" + given
+                        + ": expected single, funneled, serialized or multiple");
         }
     }
 
@@ -518,8 +521,10 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
      * then its chunks, each staged and started in turn, so that the receiver takes one chunk while
      * the next is staged. With MPI_THREAD_MULTIPLE the chunks start outside {@link #lock}, which a
      * receiving thread of this rank may hold while it waits for a chunk of the peer's (the peer's
-     * chunks must never wait for that lock); below it, everything is staged first and started under
-     * one hold of the lock.
+     * chunks must never wait for that lock); below it, everything is staged first and the head and
+     * the chunks start under one hold of the lock, so no receiver can see the head before the chunks
+     * are under way (a rank whose thread waits for a chunk in MPI holds its lock, and two ranks
+     * exchanging long messages would each wait for the other's lock).
      */
     private void startLong(MpiOp op, Intracomm c, boolean direct, int bytes, int dest, int t) throws MPIException {
         int size = op.type.size();
@@ -535,10 +540,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         mpi.Request[] chunks = new mpi.Request[n];
         ByteBuffer[] data = new ByteBuffer[n];
         synchronized (longSends) {
-            synchronized (lock) {
-                op.mpiRequest = op.sync ? c.isSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t)
-                        : c.iSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t);
-            }
+            if (threadMultiple) startHead(op, c, h, dest, t);
             for (int k = 0, pos = HEAD_DATA; k < n; k++, pos += CHUNK) {
                 int len = Math.min(CHUNK, bytes - pos);
                 if (direct) {
@@ -552,11 +554,18 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
             }
             synchronized (lock) {
                 if (!threadMultiple) {
+                    startHead(op, c, h, dest, t);
                     for (int k = 0; k < n; k++) chunks[k] = c.iSend(data[k], data[k].remaining(), MPI.BYTE, dest, t | CHUNK_BIT);
                 }
                 op.chunks = chunks;
                 sending.add(op);
             }
+        }
+    }
+
+    private void startHead(MpiOp op, Intracomm c, Staging h, int dest, int t) throws MPIException {
+        synchronized (lock) {
+            op.mpiRequest = op.sync ? c.isSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t) : c.iSend(h.bytes, HEAD_BYTES, MPI.BYTE, dest, t);
         }
     }
 
@@ -1330,18 +1339,16 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     }
 
     /**
-     * Ends this rank's use of the transport. MPI_Finalize waits for every rank, so when another thread
-     * may call MPI it is left to a shutdown hook: a main that throws out of try-with-resources closes
-     * its session first, and finalizing right there would wait forever for ranks that wait for it.
-     * The exception then reaches the uncaught-exception handler, which ends the job with MPI_Abort.
+     * Ends this rank's use of the transport. MPI_Finalize waits for every rank, so it is left to a
+     * shutdown hook: a main that throws out of try-with-resources closes its session first, and
+     * finalizing right there would wait forever for ranks that wait for it. The exception then
+     * reaches the uncaught-exception handler, which ends the job with MPI_Abort.
      */
     @Override
     public void close() {
         synchronized (OpenMpiTransport.class) {
-            if (closed) return;
             closed = true;
         }
-        if (progressThread == null) finalizeMpi();
     }
 
     private static void finalizeMpi() {
@@ -1362,14 +1369,12 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
      * print it as Java would, then MPI_Abort, so the other ranks do not wait for this one forever.
      */
     private void installExitHandling(Thread opener) {
-        if (progressThread != null) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                synchronized (lock) {
-                    closed = true;
-                    finalizeMpi();
-                }
-            }, "cohort-openmpi-finalize"));
-        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (lock) {
+                closed = true;
+                finalizeMpi();
+            }
+        }, "cohort-openmpi-finalize"));
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
             if (previous != null) {

@@ -2,6 +2,8 @@ package dev.cohort.transport.openmpi;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.time.Duration;
@@ -83,8 +85,9 @@ class MpirunIntegrationTest {
      * {@code expected}, and every rank must print "rank R: N {@code checked}" (the app throws on any
      * wrong element).
      */
-    private static MpirunProcess.Result threeRanks(String app, String option, String expected, String checked) throws Exception {
-        MpirunProcess.Result r = MpirunProcess.start(MpirunProcess.command(3, List.of(option),
+    private static MpirunProcess.Result threeRanks(String app, List<String> options, String expected, String checked)
+            throws Exception {
+        MpirunProcess.Result r = MpirunProcess.start(MpirunProcess.command(3, options,
                 "dev.cohort.transport.openmpi.apps." + app)).await(Duration.ofSeconds(240));
         assertThat(r.timedOut()).as("%s hung: %s", app, r.describe()).isFalse();
         assertThat(r.exitCode()).as(r.describe()).isZero();
@@ -95,9 +98,9 @@ class MpirunIntegrationTest {
         return r;
     }
 
-    private static MpirunProcess.Result longExchanges(String option, boolean rendezvous) throws Exception {
-        // a hang here is a rendezvous deadlock: a rank waiting for its data that serves no one
-        return threeRanks("LongExchanges", option, "rendezvous: " + rendezvous, "exchanges checked");
+    private static MpirunProcess.Result longExchanges(boolean rendezvous, String... options) throws Exception {
+        // a hang here is a deadlock: a rank waiting for its data that serves no one
+        return threeRanks("LongExchanges", List.of(options), "rendezvous: " + rendezvous, "exchanges checked");
     }
 
     /**
@@ -109,7 +112,7 @@ class MpirunIntegrationTest {
     @Test
     void longExchangesFromRealignedCopies() throws Exception {
         assumeHelper();
-        MpirunProcess.Result r = longExchanges("-Dcohort.openmpi.realignBelow=4096", true);
+        MpirunProcess.Result r = longExchanges(true, "-Dcohort.openmpi.realignBelow=4096");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("realigned: (\\d+)").matcher(r.output());
         assertThat(m.find()).as(r.describe()).isTrue();
         assertThat(Long.parseLong(m.group(1))).as(r.describe()).isPositive();
@@ -119,17 +122,36 @@ class MpirunIntegrationTest {
     @Test
     void longExchangesByRendezvous() throws Exception {
         assumeHelper();
-        longExchanges("-Dcohort.openmpi.native=", true);
+        longExchanges(true, "-Dcohort.openmpi.native=");
     }
 
     /** The same exchanges staged, in chunks, without the helper. */
     @Test
     void longExchangesStaged() throws Exception {
-        longExchanges("-Dcohort.openmpi.native=off", false);
+        longExchanges(false, "-Dcohort.openmpi.native=off");
+    }
+
+    /**
+     * Below MPI_THREAD_MULTIPLE every MPI call is made under the rank's lock, also a blocking wait for
+     * a chunk: the head and the chunks of a long message must start together, or two ranks sending
+     * each other long messages wait for each other's lock (the progress thread of each waiting for
+     * chunks the other's sending thread cannot start).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"single", "serialized"})
+    void longExchangesStagedBelowThreadMultiple(String level) throws Exception {
+        longExchanges(false, "-Dcohort.openmpi.threadLevel=" + level, "-Dcohort.openmpi.native=off");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"single", "serialized"})
+    void longExchangesByRendezvousBelowThreadMultiple(String level) throws Exception {
+        assumeHelper();
+        longExchanges(true, "-Dcohort.openmpi.threadLevel=" + level, "-Dcohort.openmpi.native=");
     }
 
     private static void largeCollectives(String option, String status) throws Exception {
-        threeRanks("LargeCollectives", option, "helper: " + status, "checks passed");
+        threeRanks("LargeCollectives", List.of(option), "helper: " + status, "checks passed");
     }
 
     /** Large allreduce / scan / reduce / bcast on heap arrays, pinned by the native helper: results exact, nothing around them touched. */
@@ -160,6 +182,27 @@ class MpirunIntegrationTest {
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(r.output()).as(r.describe()).contains("rank 0 of 2 on openmpi: Open MPI v").contains("thread level MPI_THREAD_").contains(", native helper ");
         System.out.println(r.output().lines().filter(l -> l.startsWith("rank 0")).findFirst().orElse(""));
+    }
+
+    /** The levels users may ask for instead of MULTIPLE (README): every MPI call under the lock, collectives polled. */
+    @ParameterizedTest
+    @ValueSource(strings = {"single", "funneled", "serialized"})
+    void conformanceSuiteBelowThreadMultiple(String level) throws Exception {
+        conformance(2, "-Dcohort.openmpi.threadLevel=" + level);
+    }
+
+    @Test
+    void asksForTheThreadLevelGivenAndRefusesAnUnknownOne() throws Exception {
+        MpirunProcess.Result r = MpirunProcess.start(MpirunProcess.command(2, List.of("-Dcohort.openmpi.threadLevel=Funneled"),
+                "dev.cohort.transport.openmpi.apps.ProviderInfo")).await(Duration.ofSeconds(120));
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.output()).as(r.describe()).contains("thread level MPI_THREAD_FUNNELED");
+        MpirunProcess.Result bad = MpirunProcess.start(MpirunProcess.command(2, List.of("-Dcohort.openmpi.threadLevel=singel"),
+                "dev.cohort.transport.openmpi.apps.ProviderInfo")).await(Duration.ofSeconds(120));
+        assertThat(bad.timedOut()).as(bad.describe()).isFalse();
+        assertThat(bad.exitCode()).as(bad.describe()).isNotZero();
+        assertThat(bad.output()).as(bad.describe())
+                .contains("-Dcohort.openmpi.threadLevel=singel: expected single, funneled, serialized or multiple");
     }
 
     /** Without Cohort's RankMain the exception ends its rank, and mpirun then ends the job (non-zero). */

@@ -1,0 +1,129 @@
+package dev.cohort.transport.openmpi.bench;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Locale;
+
+import dev.cohort.Cohort;
+import dev.cohort.Comm;
+import mpi.MPI;
+import mpi.MPIException;
+
+/**
+ * Small-message ping-pong through Cohort (heap {@code byte[]}) and through Open MPI's own Java
+ * bindings (a direct buffer from {@code MPI.newByteBuffer}, and a heap {@code byte[]}), in the same
+ * two processes, in alternating blocks. Not a test: run it under mpirun with the test class path, as
+ * {@code bin/cohort run -np 2 --transport openmpi -cp transports/openmpi/target/test-classes
+ * dev.cohort.transport.openmpi.bench.PairedLatency [BYTES [BLOCKS [ROUND_TRIPS]]]}.
+ *
+ * <p>Why: on a shared 2-core VM this machine's speed drifts by 2x within a second, so two separate
+ * launches, even interleaved, compare different minutes. Here each Cohort block sits between raw
+ * blocks a few milliseconds away, under the same MPI initialization (so the same thread level) and
+ * the same process placement. Rank 0 prints the medians of each variant's half round trip and the
+ * median and range of the per-block ratios (each Cohort block against the mean of the raw blocks
+ * just before and after it).
+ */
+public final class PairedLatency {
+    private static final int TAG = 7;
+
+    private PairedLatency() {
+    }
+
+    public static void main(String[] args) throws MPIException {
+        int bytes = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+        int blocks = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        int trips = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        try (Cohort cohort = Cohort.init(args)) {
+            Comm w = cohort.world();
+            if (w.size() != 2) throw new IllegalArgumentException("PairedLatency needs exactly 2 ranks, not " + w.size());
+            int peer = 1 - w.rank();
+            boolean first = w.rank() == 0;
+            byte[] heap = new byte[bytes];
+            byte[] rawHeap = new byte[bytes];
+            ByteBuffer direct = MPI.newByteBuffer(Math.max(1, bytes));
+            mpi.Intracomm raw = MPI.COMM_WORLD;   // Cohort talks on communicators of its own
+            // warm-up: the JIT compiles all three paths before any block is timed
+            for (int k = 0; k < 10; k++) {
+                cohortTrips(w, heap, bytes, peer, first, trips);
+                rawTrips(raw, direct, bytes, peer, first, trips);
+                rawTrips(raw, rawHeap, bytes, peer, first, trips);
+            }
+            double[] co = new double[blocks], di = new double[blocks + 1], he = new double[blocks];
+            di[0] = rawTrips(raw, direct, bytes, peer, first, trips);
+            for (int b = 0; b < blocks; b++) {
+                co[b] = cohortTrips(w, heap, bytes, peer, first, trips);
+                he[b] = rawTrips(raw, rawHeap, bytes, peer, first, trips);
+                di[b + 1] = rawTrips(raw, direct, bytes, peer, first, trips);
+            }
+            if (first) {
+                double[] ratio = new double[blocks], ratioHeap = new double[blocks];
+                for (int b = 0; b < blocks; b++) {
+                    double around = (di[b] + di[b + 1]) / 2;
+                    ratio[b] = co[b] / around;
+                    ratioHeap[b] = he[b] / around;
+                }
+                System.out.printf(Locale.ROOT, "paired bytes=%d blocks=%d round_trips=%d thread_level=%s%n", bytes, blocks,
+                        trips, level(MPI.queryThread()));
+                System.out.printf(Locale.ROOT, "  half round trip, median us: cohort heap %.3f, raw direct %.3f, raw heap %.3f%n",
+                        median(co), median(di), median(he));
+                System.out.printf(Locale.ROOT, "  cohort / raw direct: median %.3f (blocks %.3f-%.3f)%n", median(ratio),
+                        min(ratio), max(ratio));
+                System.out.printf(Locale.ROOT, "  raw heap / raw direct: median %.3f (blocks %.3f-%.3f)%n", median(ratioHeap),
+                        min(ratioHeap), max(ratioHeap));
+            }
+        }
+    }
+
+    /** Half the mean round trip of {@code trips} Cohort ping-pongs, in microseconds. */
+    private static double cohortTrips(Comm w, byte[] buf, int bytes, int peer, boolean first, int trips) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < trips; i++) {
+            if (first) {
+                w.send(buf, 0, bytes, peer, TAG);
+                w.recv(buf, 0, bytes, peer, TAG);
+            } else {
+                w.recv(buf, 0, bytes, peer, TAG);
+                w.send(buf, 0, bytes, peer, TAG);
+            }
+        }
+        return (System.nanoTime() - t0) / 1e3 / trips / 2;
+    }
+
+    /** The same through the bindings, on a direct buffer or a heap array. */
+    private static double rawTrips(mpi.Intracomm c, Object buf, int bytes, int peer, boolean first, int trips)
+            throws MPIException {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < trips; i++) {
+            if (first) {
+                c.send(buf, bytes, MPI.BYTE, peer, TAG);
+                c.recv(buf, bytes, MPI.BYTE, peer, TAG);
+            } else {
+                c.recv(buf, bytes, MPI.BYTE, peer, TAG);
+                c.send(buf, bytes, MPI.BYTE, peer, TAG);
+            }
+        }
+        return (System.nanoTime() - t0) / 1e3 / trips / 2;
+    }
+
+    private static String level(int provided) {
+        if (provided == MPI.THREAD_MULTIPLE) return "MPI_THREAD_MULTIPLE";
+        if (provided == MPI.THREAD_SERIALIZED) return "MPI_THREAD_SERIALIZED";
+        if (provided == MPI.THREAD_FUNNELED) return "MPI_THREAD_FUNNELED";
+        return "MPI_THREAD_SINGLE";
+    }
+
+    private static double median(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    private static double min(double[] a) {
+        return Arrays.stream(a).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] a) {
+        return Arrays.stream(a).max().orElse(Double.NaN);
+    }
+}
