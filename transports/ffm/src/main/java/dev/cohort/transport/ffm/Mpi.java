@@ -107,7 +107,7 @@ final class Mpi {
      * Binds {@code name} returning int with parameters given by letters: A pointer, I int, H handle
      * (long in Java, the library's handle type in C).
      */
-    private static MethodHandle bind(String name, String params, Boolean critical) {
+    static MethodHandle bind(String name, String params, Boolean critical) {
         MemorySegment addr = LIB.lookup.find(name).orElseThrow(
                 () -> new IllegalStateException(name + " not found in " + LIB.path));
         ValueLayout handle = ABI.handleSize() == 8 ? ValueLayout.JAVA_LONG : ValueLayout.JAVA_INT;

@@ -1,0 +1,110 @@
+package dev.cohort.transport.ffm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.Arrays;
+import java.util.Locale;
+
+import dev.cohort.Cohort;
+import dev.cohort.Comm;
+
+/**
+ * Small-message ping-pong through Cohort's ffm transport (heap {@code byte[]}) and through the C
+ * library's own MPI_Send and MPI_Recv called bare from Java (critical downcalls on native memory,
+ * the cheapest call FFM has: what C does, plus the downcall), in the same two processes, in
+ * alternating blocks. Not a test: run it with the test class path, as
+ * {@code bin/cohort run -np 2 --transport ffm [--mpi mpich] -cp transports/ffm/target/test-classes
+ * dev.cohort.transport.ffm.PairedLatency [BYTES [BLOCKS [ROUND_TRIPS]]]}.
+ *
+ * <p>Why: on a shared 2-core VM this machine's speed drifts by 2x within a second, so a C program and
+ * a Java one launched one after the other compare different minutes. Here each Cohort block sits
+ * between bare blocks a few milliseconds away, with the same MPI initialization and process placement.
+ * Rank 0 prints the medians of both half round trips and the median and range of the per-block
+ * ratios (each Cohort block against the mean of the bare blocks just before and after it).
+ */
+public final class PairedLatency {
+    private static final int TAG = 7;
+    private static final MethodHandle SEND = Mpi.bind("MPI_Send", "AIHIIH", null);
+    private static final MethodHandle RECV = Mpi.bind("MPI_Recv", "AIHIIHA", null);
+
+    private PairedLatency() {
+    }
+
+    public static void main(String[] args) throws Throwable {
+        int bytes = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+        int blocks = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        int trips = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        try (Cohort cohort = Cohort.init(args); Arena arena = Arena.ofConfined()) {
+            Comm w = cohort.world();
+            if (w.size() != 2) throw new IllegalArgumentException("PairedLatency needs exactly 2 ranks, not " + w.size());
+            int peer = 1 - w.rank();
+            boolean first = w.rank() == 0;
+            byte[] heap = new byte[bytes];
+            MemorySegment buf = arena.allocate(Math.max(1, bytes), 64);
+            MemorySegment status = arena.allocate(Mpi.STATUS_SIZE, 8);
+            for (int k = 0; k < 10; k++) {   // the JIT compiles both paths before any block is timed
+                cohortTrips(w, heap, bytes, peer, first, trips);
+                bareTrips(buf, status, bytes, peer, first, trips);
+            }
+            double[] co = new double[blocks], bare = new double[blocks + 1];
+            bare[0] = bareTrips(buf, status, bytes, peer, first, trips);
+            for (int b = 0; b < blocks; b++) {
+                co[b] = cohortTrips(w, heap, bytes, peer, first, trips);
+                bare[b + 1] = bareTrips(buf, status, bytes, peer, first, trips);
+            }
+            if (first) {
+                double[] ratio = new double[blocks];
+                for (int b = 0; b < blocks; b++) ratio[b] = co[b] / ((bare[b] + bare[b + 1]) / 2);
+                System.out.printf(Locale.ROOT, "paired bytes=%d blocks=%d round_trips=%d library=%s%n", bytes, blocks, trips,
+                        Mpi.LIB.abi.family());
+                System.out.printf(Locale.ROOT, "  half round trip, median us: cohort ffm heap %.3f, bare MPI_Send/MPI_Recv %.3f%n",
+                        median(co), median(bare));
+                System.out.printf(Locale.ROOT, "  cohort / bare: median %.3f (blocks %.3f-%.3f)%n", median(ratio),
+                        Arrays.stream(ratio).min().orElse(Double.NaN), Arrays.stream(ratio).max().orElse(Double.NaN));
+            }
+        }
+    }
+
+    /** Half the mean round trip of {@code trips} Cohort ping-pongs, in microseconds. */
+    private static double cohortTrips(Comm w, byte[] buf, int bytes, int peer, boolean first, int trips) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < trips; i++) {
+            if (first) {
+                w.send(buf, 0, bytes, peer, TAG);
+                w.recv(buf, 0, bytes, peer, TAG);
+            } else {
+                w.recv(buf, 0, bytes, peer, TAG);
+                w.send(buf, 0, bytes, peer, TAG);
+            }
+        }
+        return (System.nanoTime() - t0) / 1e3 / trips / 2;
+    }
+
+    /** The same by MPI_Send and MPI_Recv on MPI_COMM_WORLD (Cohort talks on communicators of its own). */
+    private static double bareTrips(MemorySegment buf, MemorySegment status, int bytes, int peer, boolean first, int trips)
+            throws Throwable {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < trips; i++) {
+            if (first) {
+                check((int) SEND.invokeExact(buf, bytes, Mpi.BYTE, peer, TAG, Mpi.COMM_WORLD));
+                check((int) RECV.invokeExact(buf, bytes, Mpi.BYTE, peer, TAG, Mpi.COMM_WORLD, status));
+            } else {
+                check((int) RECV.invokeExact(buf, bytes, Mpi.BYTE, peer, TAG, Mpi.COMM_WORLD, status));
+                check((int) SEND.invokeExact(buf, bytes, Mpi.BYTE, peer, TAG, Mpi.COMM_WORLD));
+            }
+        }
+        return (System.nanoTime() - t0) / 1e3 / trips / 2;
+    }
+
+    private static void check(int rc) {
+        if (rc != 0) throw new IllegalStateException("MPI error " + rc);
+    }
+
+    private static double median(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}
