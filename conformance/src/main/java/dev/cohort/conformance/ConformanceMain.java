@@ -8,6 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the conformance suite on the world of this process's session: the way a transport that
@@ -21,7 +26,8 @@ import java.util.List;
  * run one after another on the one world; after each the ranks agree on who failed (point-to-point,
  * bounded by the timeout, default 60 s per case). A rank prints one line per case only when its part
  * failed; rank 0 prints the summary. Exit status: 0 when every case passed on every rank, 1 when some
- * failed, 2 for bad arguments; a rank that waits past the timeout for the others aborts the job.
+ * failed, 2 for bad arguments; a rank that waits past the timeout for the others aborts the job, and
+ * a rank whose case is still running after the timeout prints its threads' stacks (HUNG ...).
  *
  * <p>Launchers that run ranks as threads of one JVM should call {@link #run(Comm, String[],
  * PrintStream)} and use its result rather than {@code main}, which calls System.exit on failure.
@@ -113,40 +119,83 @@ public final class ConformanceMain {
                                   PrintStream out) throws InterruptedException {
         List<String> passed = new ArrayList<>(), failed = new ArrayList<>(), skipped = new ArrayList<>();
         int n = world.size(), me = world.rank();
-        for (ConformanceCase c : cases) {
-            if (!c.supports(n)) {
-                skipped.add(c.qualifiedName());
-                continue;
-            }
-            Throwable failure = null;
-            try {
-                c.run(world);
-            } catch (Throwable t) {
-                failure = t;
-            }
-            if (failure != null) {
-                out.println("FAIL " + c.qualifiedName() + " on rank " + me + " of " + n + ": " + oneLine(failure));
-                if (verbose) failure.printStackTrace(out);
-                out.flush();
-            }
-            boolean[] ranksFailed = Agreement.agree(world, failure != null, timeout, c.qualifiedName());
-            List<Integer> who = new ArrayList<>();
-            for (int r = 0; r < n; r++) if (ranksFailed[r]) who.add(r);
-            if (who.isEmpty()) {
-                passed.add(c.qualifiedName());
-            } else {
-                failed.add(c.qualifiedName() + " (ranks " + who + ")");
-                int dropped = Agreement.drain(world);
-                if (dropped > 0) {
-                    out.println("NOTE rank " + me + " dropped " + dropped + " messages left over by " + c.qualifiedName());
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "conformance-watchdog-" + me);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (ConformanceCase c : cases) {
+                if (!c.supports(n)) {
+                    skipped.add(c.qualifiedName());
+                    continue;
                 }
-                Agreement.agree(world, false, timeout, "cleaning up after " + c.qualifiedName());
+                runCase(world, c, timeout, verbose, out, watchdog, passed, failed);
             }
+        } finally {
+            watchdog.shutdownNow();
         }
         Result result = new Result(n, Collections.unmodifiableList(passed), Collections.unmodifiableList(failed),
                 Collections.unmodifiableList(skipped));
         if (me == 0) printSummary(world, result, out);
         return result;
+    }
+
+    /**
+     * Runs one case on this rank, then agrees with the others on its outcome. A case still running
+     * after {@code timeout} is reported with this process's threads (the others' agreement gives up
+     * then too), so a hang says where it waits, not only that it did.
+     */
+    private static void runCase(Comm world, ConformanceCase c, Duration timeout, boolean verbose, PrintStream out,
+                                ScheduledExecutorService watchdog, List<String> passed, List<String> failed)
+            throws InterruptedException {
+        int n = world.size(), me = world.rank();
+        Thread runner = Thread.currentThread();
+        ScheduledFuture<?> hung = watchdog.schedule(() -> reportHung(c, me, n, timeout, runner, out),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Throwable failure = null;
+        try {
+            c.run(world);
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            hung.cancel(false);
+        }
+        if (failure != null) {
+            out.println("FAIL " + c.qualifiedName() + " on rank " + me + " of " + n + ": " + oneLine(failure));
+            if (verbose) failure.printStackTrace(out);
+            out.flush();
+        }
+        boolean[] ranksFailed = Agreement.agree(world, failure != null, timeout, c.qualifiedName());
+        List<Integer> who = new ArrayList<>();
+        for (int r = 0; r < n; r++) if (ranksFailed[r]) who.add(r);
+        if (who.isEmpty()) {
+            passed.add(c.qualifiedName());
+        } else {
+            failed.add(c.qualifiedName() + " (ranks " + who + ")");
+            int dropped = Agreement.drain(world);
+            if (dropped > 0) {
+                out.println("NOTE rank " + me + " dropped " + dropped + " messages left over by " + c.qualifiedName());
+            }
+            Agreement.agree(world, false, timeout, "cleaning up after " + c.qualifiedName());
+        }
+    }
+
+    /** Prints that a case outlived the timeout on this rank, with the stacks of the process's threads, the case's first. */
+    private static void reportHung(ConformanceCase c, int me, int n, Duration timeout, Thread runner, PrintStream out) {
+        StringBuilder b = new StringBuilder("HUNG " + c.qualifiedName() + " on rank " + me + " of " + n
+                + ": still running after " + timeout.toSeconds() + " s; threads of this process:\n");
+        Map<Thread, StackTraceElement[]> all = Thread.getAllStackTraces();
+        List<Thread> order = new ArrayList<>(all.keySet());
+        order.sort((x, y) -> Boolean.compare(y == runner, x == runner));
+        for (Thread t : order) {
+            StackTraceElement[] stack = all.get(t);
+            if (stack.length == 0) continue;
+            b.append("  \"").append(t.getName()).append("\" ").append(t.getState()).append('\n');
+            for (int i = 0; i < Math.min(stack.length, 16); i++) b.append("      at ").append(stack[i]).append('\n');
+        }
+        out.print(b);
+        out.flush();
     }
 
     private static void printSummary(Comm world, Result r, PrintStream out) {

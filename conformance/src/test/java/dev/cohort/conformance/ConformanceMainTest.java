@@ -68,13 +68,30 @@ class ConformanceMainTest {
     @Test
     void aRankLeftWaitingPastTheTimeoutEndsTheRun() {
         List<ConformanceCase> cases = List.of(new ConformanceCase("test", "rank1NeverArrives", 1, w -> {
-            if (w.rank() == 1) Thread.sleep(30_000);
+            if (w.rank() != 1) return;
+            // past the 1 s timeout even though the job's abort interrupts it when rank 0 gives up
+            long until = System.nanoTime() + 2_500_000_000L;
+            while (System.nanoTime() - until < 0) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    // keep sleeping: the watchdog must find the case still running
+                }
+            }
         }));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = capture(bytes);
         Throwable t = catchThrowable(() -> RankHarness.call(2, HARD, Conformance.options(),
-                w -> ConformanceMain.runCases(w, cases, Duration.ofSeconds(1), false, capture(new ByteArrayOutputStream()))));
+                w -> ConformanceMain.runCases(w, cases, Duration.ofSeconds(1), false, out)));
         assertThat(t).isInstanceOf(CohortException.class);
         assertThat(t.getCause()).isInstanceOf(Agreement.Timeout.class)
                 .hasMessageContaining("ranks [1] did not finish test/rank1NeverArrives within 1 s");
+        // the rank still in the case says where it waits: its own thread's stack comes first
+        String report = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(report).contains("HUNG test/rank1NeverArrives on rank 1 of 2: still running after 1 s; threads of this process:");
+        String afterHung = report.substring(report.indexOf("HUNG test/rank1NeverArrives on rank 1"));
+        assertThat(afterHung.lines().skip(2).findFirst().orElse("")).contains("Thread.sleep");
+        assertThat(report).doesNotContain("HUNG test/rank1NeverArrives on rank 0");
     }
 
     @Test
