@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import dev.cohort.Cohort;
 import dev.cohort.Comm;
+import dev.cohort.testing.PairedTiming;
 
 /**
  * Small-message ping-pong through Cohort's ffm transport (heap {@code byte[]}) and through the C
@@ -44,13 +45,13 @@ public final class PairedLatency {
             MemorySegment buf = arena.allocate(Math.max(1, bytes), 64);
             MemorySegment status = arena.allocate(Mpi.STATUS_SIZE, 8);
             for (int k = 0; k < 10; k++) {   // the JIT compiles both paths before any block is timed
-                cohortTrips(w, heap, bytes, peer, first, trips);
+                PairedTiming.cohortPingPong(w, heap, bytes, TAG, trips);
                 bareTrips(buf, status, bytes, peer, first, trips);
             }
             double[] co = new double[blocks], bare = new double[blocks + 1];
             bare[0] = bareTrips(buf, status, bytes, peer, first, trips);
             for (int b = 0; b < blocks; b++) {
-                co[b] = cohortTrips(w, heap, bytes, peer, first, trips);
+                co[b] = PairedTiming.cohortPingPong(w, heap, bytes, TAG, trips);
                 bare[b + 1] = bareTrips(buf, status, bytes, peer, first, trips);
             }
             if (first) {
@@ -59,26 +60,11 @@ public final class PairedLatency {
                 System.out.printf(Locale.ROOT, "paired bytes=%d blocks=%d round_trips=%d library=%s%n", bytes, blocks, trips,
                         Mpi.LIB.abi.family());
                 System.out.printf(Locale.ROOT, "  half round trip, median us: cohort ffm heap %.3f, bare MPI_Send/MPI_Recv %.3f%n",
-                        median(co), median(bare));
-                System.out.printf(Locale.ROOT, "  cohort / bare: median %.3f (blocks %.3f-%.3f)%n", median(ratio),
+                        PairedTiming.median(co), PairedTiming.median(bare));
+                System.out.printf(Locale.ROOT, "  cohort / bare: median %.3f (blocks %.3f-%.3f)%n", PairedTiming.median(ratio),
                         Arrays.stream(ratio).min().orElse(Double.NaN), Arrays.stream(ratio).max().orElse(Double.NaN));
             }
         }
-    }
-
-    /** Half the mean round trip of {@code trips} Cohort ping-pongs, in microseconds. */
-    private static double cohortTrips(Comm w, byte[] buf, int bytes, int peer, boolean first, int trips) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < trips; i++) {
-            if (first) {
-                w.send(buf, 0, bytes, peer, TAG);
-                w.recv(buf, 0, bytes, peer, TAG);
-            } else {
-                w.recv(buf, 0, bytes, peer, TAG);
-                w.send(buf, 0, bytes, peer, TAG);
-            }
-        }
-        return (System.nanoTime() - t0) / 1e3 / trips / 2;
     }
 
     /** The same by MPI_Send and MPI_Recv on MPI_COMM_WORLD (Cohort talks on communicators of its own). */
@@ -101,10 +87,4 @@ public final class PairedLatency {
         if (rc != 0) throw new IllegalStateException("MPI error " + rc);
     }
 
-    private static double median(double[] a) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
 }

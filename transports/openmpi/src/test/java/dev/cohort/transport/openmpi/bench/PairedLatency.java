@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import dev.cohort.Cohort;
 import dev.cohort.Comm;
+import dev.cohort.testing.PairedTiming;
 import mpi.MPI;
 import mpi.MPIException;
 
@@ -44,14 +45,14 @@ public final class PairedLatency {
             mpi.Intracomm raw = MPI.COMM_WORLD;   // Cohort talks on communicators of its own
             // warm-up: the JIT compiles all three paths before any block is timed
             for (int k = 0; k < 10; k++) {
-                cohortTrips(w, heap, bytes, peer, first, trips);
+                PairedTiming.cohortPingPong(w, heap, bytes, TAG, trips);
                 rawTrips(raw, direct, bytes, peer, first, trips);
                 rawTrips(raw, rawHeap, bytes, peer, first, trips);
             }
             double[] co = new double[blocks], di = new double[blocks + 1], he = new double[blocks];
             di[0] = rawTrips(raw, direct, bytes, peer, first, trips);
             for (int b = 0; b < blocks; b++) {
-                co[b] = cohortTrips(w, heap, bytes, peer, first, trips);
+                co[b] = PairedTiming.cohortPingPong(w, heap, bytes, TAG, trips);
                 he[b] = rawTrips(raw, rawHeap, bytes, peer, first, trips);
                 di[b + 1] = rawTrips(raw, direct, bytes, peer, first, trips);
             }
@@ -65,28 +66,13 @@ public final class PairedLatency {
                 System.out.printf(Locale.ROOT, "paired bytes=%d blocks=%d round_trips=%d thread_level=%s%n", bytes, blocks,
                         trips, level(MPI.queryThread()));
                 System.out.printf(Locale.ROOT, "  half round trip, median us: cohort heap %.3f, raw direct %.3f, raw heap %.3f%n",
-                        median(co), median(di), median(he));
-                System.out.printf(Locale.ROOT, "  cohort / raw direct: median %.3f (blocks %.3f-%.3f)%n", median(ratio),
+                        PairedTiming.median(co), PairedTiming.median(di), PairedTiming.median(he));
+                System.out.printf(Locale.ROOT, "  cohort / raw direct: median %.3f (blocks %.3f-%.3f)%n", PairedTiming.median(ratio),
                         min(ratio), max(ratio));
-                System.out.printf(Locale.ROOT, "  raw heap / raw direct: median %.3f (blocks %.3f-%.3f)%n", median(ratioHeap),
+                System.out.printf(Locale.ROOT, "  raw heap / raw direct: median %.3f (blocks %.3f-%.3f)%n", PairedTiming.median(ratioHeap),
                         min(ratioHeap), max(ratioHeap));
             }
         }
-    }
-
-    /** Half the mean round trip of {@code trips} Cohort ping-pongs, in microseconds. */
-    private static double cohortTrips(Comm w, byte[] buf, int bytes, int peer, boolean first, int trips) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < trips; i++) {
-            if (first) {
-                w.send(buf, 0, bytes, peer, TAG);
-                w.recv(buf, 0, bytes, peer, TAG);
-            } else {
-                w.recv(buf, 0, bytes, peer, TAG);
-                w.send(buf, 0, bytes, peer, TAG);
-            }
-        }
-        return (System.nanoTime() - t0) / 1e3 / trips / 2;
     }
 
     /** The same through the bindings, on a direct buffer or a heap array. */
@@ -110,13 +96,6 @@ public final class PairedLatency {
         if (provided == MPI.THREAD_SERIALIZED) return "MPI_THREAD_SERIALIZED";
         if (provided == MPI.THREAD_FUNNELED) return "MPI_THREAD_FUNNELED";
         return "MPI_THREAD_SINGLE";
-    }
-
-    private static double median(double[] a) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     private static double min(double[] a) {

@@ -1,0 +1,46 @@
+package dev.cohort.testing;
+
+import dev.cohort.Comm;
+
+import java.util.Arrays;
+
+/**
+ * Pieces of the transports' paired latency tools ({@code PairedLatency} in the test sources of
+ * transports/openmpi and transports/ffm), which time Cohort and a reference in alternating blocks of
+ * one job: a block of Cohort's ping-pong, and the median of a series of block timings.
+ */
+public final class PairedTiming {
+    private PairedTiming() {
+    }
+
+    /**
+     * Half the mean round trip, in microseconds, of {@code trips} blocking ping-pongs of {@code bytes}
+     * bytes of {@code buf} between ranks 0 and 1 of {@code w} (rank 0 sends first; rank 1 sends back
+     * what it received). Other ranks return 0 at once.
+     */
+    public static double cohortPingPong(Comm w, byte[] buf, int bytes, int tag, int trips) {
+        int rank = w.rank();
+        if (rank > 1) return 0;
+        int peer = 1 - rank;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < trips; i++) {
+            if (rank == 0) {
+                w.send(buf, 0, bytes, peer, tag);
+                w.recv(buf, 0, bytes, peer, tag);
+            } else {
+                w.recv(buf, 0, bytes, peer, tag);
+                w.send(buf, 0, bytes, peer, tag);
+            }
+        }
+        return (System.nanoTime() - t0) / 1e3 / trips / 2;
+    }
+
+    /** The median of {@code a} (the mean of the middle two for an even length); NaN when empty. */
+    public static double median(double[] a) {
+        if (a.length == 0) return Double.NaN;
+        double[] s = a.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.cohort.testing;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PairedTimingTest {
+    @Test
+    void pingPongCarriesRankZerosBytesThereAndBack() {
+        List<byte[]> bufs = RankHarness.call(3, Duration.ofSeconds(60), dev.cohort.CohortOptions.defaults(), w -> {
+            byte[] buf = new byte[8];
+            if (w.rank() == 0) for (int i = 0; i < 8; i++) buf[i] = (byte) (i + 1);
+            double half = PairedTiming.cohortPingPong(w, buf, 8, 3, 100);
+            if (w.rank() < 2) assertThat(half).isPositive().isFinite();
+            else assertThat(half).isZero();
+            return buf;
+        });
+        byte[] sent = {1, 2, 3, 4, 5, 6, 7, 8};
+        assertThat(bufs.get(0)).containsExactly(sent);
+        assertThat(bufs.get(1)).containsExactly(sent);
+        assertThat(bufs.get(2)).containsOnly(0);
+    }
+
+    @Test
+    void medianOfOddEvenAndEmptySeries() {
+        assertThat(PairedTiming.median(new double[]{3, 1, 2})).isEqualTo(2);
+        assertThat(PairedTiming.median(new double[]{4, 1, 3, 2})).isEqualTo(2.5);
+        assertThat(PairedTiming.median(new double[0])).isNaN();
+        double[] a = {5, 4};
+        PairedTiming.median(a);
+        assertThat(a).containsExactly(5, 4);
+    }
+}
