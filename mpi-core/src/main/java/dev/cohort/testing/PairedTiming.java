@@ -3,11 +3,13 @@ package dev.cohort.testing;
 import dev.cohort.Comm;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Pieces of the transports' paired latency tools ({@code PairedLatency} in the test sources of
  * transports/openmpi and transports/ffm), which time Cohort and a reference in alternating blocks of
- * one job: a block of Cohort's ping-pong, and the median of a series of block timings.
+ * one job: a block of Cohort's ping-pong, each block's ratio to the reference blocks around it, and
+ * the median and range of a series.
  */
 public final class PairedTiming {
     private PairedTiming() {
@@ -33,6 +35,25 @@ public final class PairedTiming {
             }
         }
         return (System.nanoTime() - t0) / 1e3 / trips / 2;
+    }
+
+    /**
+     * Each block's time over the mean of the reference blocks timed just before and after it:
+     * {@code measured[b] / ((around[b] + around[b + 1]) / 2)}; {@code around} has one more element.
+     */
+    public static double[] ratios(double[] measured, double[] around) {
+        if (around.length != measured.length + 1) {
+            throw new IllegalArgumentException("around needs " + (measured.length + 1) + " blocks, not " + around.length);
+        }
+        double[] r = new double[measured.length];
+        for (int b = 0; b < r.length; b++) r[b] = measured[b] / ((around[b] + around[b + 1]) / 2);
+        return r;
+    }
+
+    /** "median M (blocks LO-HI)" of a series of per-block ratios, three decimals. */
+    public static String summary(double[] ratios) {
+        return String.format(Locale.ROOT, "median %.3f (blocks %.3f-%.3f)", median(ratios),
+                Arrays.stream(ratios).min().orElse(Double.NaN), Arrays.stream(ratios).max().orElse(Double.NaN));
     }
 
     /** The median of {@code a} (the mean of the middle two for an even length); NaN when empty. */

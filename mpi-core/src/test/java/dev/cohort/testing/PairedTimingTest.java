@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PairedTimingTest {
     @Test
@@ -22,6 +23,15 @@ class PairedTimingTest {
         assertThat(bufs.get(0)).containsExactly(sent);
         assertThat(bufs.get(1)).containsExactly(sent);
         assertThat(bufs.get(2)).containsOnly(0);
+    }
+
+    @Test
+    void eachBlockAgainstTheReferenceBlocksAroundIt() {
+        double[] r = PairedTiming.ratios(new double[]{3, 6}, new double[]{2, 4, 8});
+        assertThat(r).containsExactly(1.0, 1.0);
+        assertThat(PairedTiming.summary(new double[]{1.5, 1, 2})).isEqualTo("median 1.500 (blocks 1.000-2.000)");
+        assertThatThrownBy(() -> PairedTiming.ratios(new double[2], new double[2]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("around needs 3 blocks, not 2");
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.cohort.transport.ffm;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.util.Arrays;
 import java.util.Locale;
 
 import dev.cohort.Cohort;
@@ -55,14 +54,11 @@ public final class PairedLatency {
                 bare[b + 1] = bareTrips(buf, status, bytes, peer, first, trips);
             }
             if (first) {
-                double[] ratio = new double[blocks];
-                for (int b = 0; b < blocks; b++) ratio[b] = co[b] / ((bare[b] + bare[b + 1]) / 2);
                 System.out.printf(Locale.ROOT, "paired bytes=%d blocks=%d round_trips=%d library=%s%n", bytes, blocks, trips,
                         Mpi.LIB.abi.family());
                 System.out.printf(Locale.ROOT, "  half round trip, median us: cohort ffm heap %.3f, bare MPI_Send/MPI_Recv %.3f%n",
                         PairedTiming.median(co), PairedTiming.median(bare));
-                System.out.printf(Locale.ROOT, "  cohort / bare: median %.3f (blocks %.3f-%.3f)%n", PairedTiming.median(ratio),
-                        Arrays.stream(ratio).min().orElse(Double.NaN), Arrays.stream(ratio).max().orElse(Double.NaN));
+                System.out.println("  cohort / bare: " + PairedTiming.summary(PairedTiming.ratios(co, bare)));
             }
         }
     }
@@ -86,5 +82,4 @@ public final class PairedLatency {
     private static void check(int rc) {
         if (rc != 0) throw new IllegalStateException("MPI error " + rc);
     }
-
 }

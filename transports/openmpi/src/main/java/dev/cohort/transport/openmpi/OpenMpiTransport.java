@@ -1346,9 +1346,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
      */
     @Override
     public void close() {
-        synchronized (OpenMpiTransport.class) {
-            closed = true;
-        }
+        closed = true;
     }
 
     private static void finalizeMpi() {

@@ -1,7 +1,6 @@
-package dev.cohort.transport.openmpi.bench;
+package dev.cohort.transport.openmpi;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Locale;
 
 import dev.cohort.Cohort;
@@ -15,7 +14,7 @@ import mpi.MPIException;
  * bindings (a direct buffer from {@code MPI.newByteBuffer}, and a heap {@code byte[]}), in the same
  * two processes, in alternating blocks. Not a test: run it under mpirun with the test class path, as
  * {@code bin/cohort run -np 2 --transport openmpi -cp transports/openmpi/target/test-classes
- * dev.cohort.transport.openmpi.bench.PairedLatency [BYTES [BLOCKS [ROUND_TRIPS]]]}.
+ * dev.cohort.transport.openmpi.PairedLatency [BYTES [BLOCKS [ROUND_TRIPS]]]}.
  *
  * <p>Why: on a shared 2-core VM this machine's speed drifts by 2x within a second, so two separate
  * launches, even interleaved, compare different minutes. Here each Cohort block sits between raw
@@ -57,20 +56,12 @@ public final class PairedLatency {
                 di[b + 1] = rawTrips(raw, direct, bytes, peer, first, trips);
             }
             if (first) {
-                double[] ratio = new double[blocks], ratioHeap = new double[blocks];
-                for (int b = 0; b < blocks; b++) {
-                    double around = (di[b] + di[b + 1]) / 2;
-                    ratio[b] = co[b] / around;
-                    ratioHeap[b] = he[b] / around;
-                }
                 System.out.printf(Locale.ROOT, "paired bytes=%d blocks=%d round_trips=%d thread_level=%s%n", bytes, blocks,
-                        trips, level(MPI.queryThread()));
+                        trips, OpenMpiTransport.threadLevel());
                 System.out.printf(Locale.ROOT, "  half round trip, median us: cohort heap %.3f, raw direct %.3f, raw heap %.3f%n",
                         PairedTiming.median(co), PairedTiming.median(di), PairedTiming.median(he));
-                System.out.printf(Locale.ROOT, "  cohort / raw direct: median %.3f (blocks %.3f-%.3f)%n", PairedTiming.median(ratio),
-                        min(ratio), max(ratio));
-                System.out.printf(Locale.ROOT, "  raw heap / raw direct: median %.3f (blocks %.3f-%.3f)%n", PairedTiming.median(ratioHeap),
-                        min(ratioHeap), max(ratioHeap));
+                System.out.println("  cohort / raw direct: " + PairedTiming.summary(PairedTiming.ratios(co, di)));
+                System.out.println("  raw heap / raw direct: " + PairedTiming.summary(PairedTiming.ratios(he, di)));
             }
         }
     }
@@ -89,20 +80,5 @@ public final class PairedLatency {
             }
         }
         return (System.nanoTime() - t0) / 1e3 / trips / 2;
-    }
-
-    private static String level(int provided) {
-        if (provided == MPI.THREAD_MULTIPLE) return "MPI_THREAD_MULTIPLE";
-        if (provided == MPI.THREAD_SERIALIZED) return "MPI_THREAD_SERIALIZED";
-        if (provided == MPI.THREAD_FUNNELED) return "MPI_THREAD_FUNNELED";
-        return "MPI_THREAD_SINGLE";
-    }
-
-    private static double min(double[] a) {
-        return Arrays.stream(a).min().orElse(Double.NaN);
-    }
-
-    private static double max(double[] a) {
-        return Arrays.stream(a).max().orElse(Double.NaN);
     }
 }
