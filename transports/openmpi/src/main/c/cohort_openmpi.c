@@ -24,7 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define COHORT_ABI 6
+#define COHORT_ABI 7
 
 /* Element types, as Pinned numbers them. */
 static MPI_Datatype datatype(jint t) {
@@ -87,6 +87,18 @@ JNIEXPORT jint JNICALL Java_dev_cohort_transport_openmpi_Pinned_abi(JNIEnv *env,
 /* mpi.Request.handle, the MPI_Request behind a request of the bindings. */
 static jfieldID request_handle;
 
+/* Looks mpi.Request.handle up once; false with an exception pending when it cannot. */
+static int find_request_handle(JNIEnv *env) {
+    if (request_handle == NULL) {
+        jclass c = (*env)->FindClass(env, "mpi/Request");
+        if (c == NULL) return 0;   /* NoClassDefFoundError is pending */
+        jfieldID f = (*env)->GetFieldID(env, c, "handle", "J");
+        if (f == NULL) return 0;   /* NoSuchFieldError is pending */
+        request_handle = f;
+    }
+    return 1;
+}
+
 /*
  * Up to `tests` MPI_Test calls on a request of the bindings, in one JNI call: a blocking receive
  * posted ahead polls its request, and each call of the bindings' Request.test() costs more than the
@@ -96,13 +108,7 @@ static jfieldID request_handle;
 JNIEXPORT jboolean JNICALL Java_dev_cohort_transport_openmpi_Pinned_test(JNIEnv *env, jclass cls, jobject request,
                                                                         jint tests) {
     (void) cls;
-    if (request_handle == NULL) {
-        jclass c = (*env)->FindClass(env, "mpi/Request");
-        if (c == NULL) return JNI_FALSE;   /* NoClassDefFoundError is pending */
-        jfieldID f = (*env)->GetFieldID(env, c, "handle", "J");
-        if (f == NULL) return JNI_FALSE;   /* NoSuchFieldError is pending */
-        request_handle = f;
-    }
+    if (!find_request_handle(env)) return JNI_FALSE;
     MPI_Request r = (MPI_Request) (intptr_t) (*env)->GetLongField(env, request, request_handle);
     int flag = 0;
     for (jint i = 0; i < tests; i++) {
@@ -117,6 +123,44 @@ JNIEXPORT jboolean JNICALL Java_dev_cohort_transport_openmpi_Pinned_test(JNIEnv 
         }
     }
     return JNI_FALSE;
+}
+
+/*
+ * A blocking receive posted ahead, in one JNI call: MPI_Irecv of `count` bytes into the direct buffer
+ * `buf`, then up to `tests` MPI_Test calls. The request's handle goes into `request` (an mpi.Request
+ * of the bindings that an earlier receive of the same thread completed, reused): MPI_REQUEST_NULL and
+ * JNI_TRUE once complete, else the pending MPI_Request and JNI_FALSE, to be polled by test() above.
+ * Through the bindings this was an iRecv (a Java wrapper, a new Request, a JNI call) and then a test().
+ */
+JNIEXPORT jboolean JNICALL Java_dev_cohort_transport_openmpi_Pinned_irecvTest(JNIEnv *env, jclass cls, jlong comm,
+                                                                             jobject buf, jint count, jint source, jint tag,
+                                                                             jobject request, jint tests) {
+    if (!find_request_handle(env)) return JNI_FALSE;
+    (void) cls;
+    void *p = (*env)->GetDirectBufferAddress(env, buf);
+    if (p == NULL) {
+        jclass c = (*env)->FindClass(env, "java/lang/IllegalArgumentException");
+        if (c != NULL) (*env)->ThrowNew(env, c, "cohort: irecvTest needs a direct buffer");
+        return JNI_FALSE;
+    }
+    MPI_Request r;
+    int rc = MPI_Irecv(p, (int) count, MPI_BYTE, (int) source, (int) tag, (MPI_Comm) (intptr_t) comm, &r);
+    if (rc != MPI_SUCCESS) {
+        throw_mpi(env, rc);
+        return JNI_FALSE;
+    }
+    int flag = 0;
+    for (jint i = 0; i < tests && !flag; i++) {
+        rc = MPI_Test(&r, &flag, MPI_STATUS_IGNORE);
+        if (rc != MPI_SUCCESS) {
+            /* the handle as it stands goes to the request */
+            (*env)->SetLongField(env, request, request_handle, (jlong) (intptr_t) r);
+            throw_mpi(env, rc);
+            return JNI_FALSE;
+        }
+    }
+    (*env)->SetLongField(env, request, request_handle, (jlong) (intptr_t) r);
+    return flag ? JNI_TRUE : JNI_FALSE;
 }
 
 /*

@@ -35,6 +35,11 @@ final class MpiOp extends MessageOp {
     int polls;
     /** For a receive: started by a blocking call, whose thread alone polls it. */
     boolean blocking;
+    /**
+     * For a thread's reused blocking receive: the request of its last receive posted ahead, done with
+     * (MPI_REQUEST_NULL), which the next one reuses ({@link Pinned#irecvTest}); null before the first.
+     */
+    mpi.Request spare;
 
     MpiOp(OpenMpiTransport owner, boolean persistent) {
         super(persistent);

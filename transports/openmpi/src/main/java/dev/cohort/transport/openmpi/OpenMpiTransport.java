@@ -758,9 +758,23 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         }
         if (op.ahead == null) op.ahead = pool.take(HEAD_BYTES);
         int src = mpiSource(op.comm, op.peer);
+        mpi.Request spare = op.spare;
         try {
-            op.mpiRequest = c.iRecv(op.ahead.bytes, HEAD_BYTES, MPI.BYTE, src, mpiTag(op.tag, op.type));
+            if (spare != null && op.blocking && AHEAD_TESTS > 1 && Pinned.available()) {
+                // MPI_Irecv and the first tests in one JNI call, into the request the last one left
+                op.spare = null;
+                op.mpiRequest = spare;
+                if (Pinned.irecvTest(Pinned.comm(c), op.ahead.bytes, HEAD_BYTES, src, mpiTag(op.tag, op.type), spare,
+                        AHEAD_TESTS)) {
+                    op.mpiRequest = null;
+                    op.spare = spare;
+                    aheadArrived(op);
+                }
+            } else {
+                op.mpiRequest = c.iRecv(op.ahead.bytes, HEAD_BYTES, MPI.BYTE, src, mpiTag(op.tag, op.type));
+            }
         } catch (MPIException e) {
+            op.mpiRequest = null;
             op.fail(mpiError(op.comm, op.op, e));
         }
         return true;
@@ -822,6 +836,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
                 }
             }
             op.mpiRequest = null;
+            if (op.blocking) op.spare = q;   // done with (MPI_REQUEST_NULL): the thread's next receive reuses it
             aheadArrived(op);
         } catch (MPIException e) {
             op.mpiRequest = null;

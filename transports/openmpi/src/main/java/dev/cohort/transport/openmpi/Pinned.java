@@ -27,7 +27,7 @@ import java.lang.reflect.Field;
  */
 final class Pinned {
     /** Must match COHORT_ABI in cohort_openmpi.c. */
-    static final int ABI = 6;
+    static final int ABI = 7;
     /** Blocking collectives on at least this many bytes use the helper. */
     static final long MIN_BYTES = Long.getLong("cohort.openmpi.pinBytes", 128 * 1024);
 
@@ -149,6 +149,16 @@ final class Pinned {
      * {@code Request.test()} of the bindings costs more than the test itself.
      */
     static native boolean test(mpi.Request request, int tests) throws MPIException;
+
+    /**
+     * MPI_Irecv of {@code count} bytes into the direct buffer {@code buf}, then up to {@code tests}
+     * MPI_Test calls, in one JNI call. The request's handle goes into {@code into}, a request of the
+     * bindings that is done with (MPI_REQUEST_NULL), reused: true when the receive completed (the
+     * request then holds MPI_REQUEST_NULL again), false when it is pending (poll it with {@link #test}).
+     * Saves a blocking receive the bindings' iRecv (a Java wrapper, a new Request and a JNI call).
+     */
+    static native boolean irecvTest(long comm, java.nio.ByteBuffer buf, int count, int source, int tag, mpi.Request into,
+                                    int tests) throws MPIException;
 
     /**
      * A rendezvous whose receiver's buffer lies 1 to {@code distance - 1} bytes past the sender's,
