@@ -99,6 +99,16 @@ static int find_request_handle(JNIEnv *env) {
     return 1;
 }
 
+/* Up to `tests` MPI_Test calls on `r`, stopping once it completes (*flag set) or one fails (its code). */
+static int test_times(MPI_Request *r, jint tests, int *flag) {
+    *flag = 0;
+    for (jint i = 0; i < tests && !*flag; i++) {
+        int rc = MPI_Test(r, flag, MPI_STATUS_IGNORE);
+        if (rc != MPI_SUCCESS) return rc;
+    }
+    return MPI_SUCCESS;
+}
+
 /*
  * Up to `tests` MPI_Test calls on a request of the bindings, in one JNI call: a blocking receive
  * posted ahead polls its request, and each call of the bindings' Request.test() costs more than the
@@ -110,19 +120,15 @@ JNIEXPORT jboolean JNICALL Java_dev_cohort_transport_openmpi_Pinned_test(JNIEnv 
     (void) cls;
     if (!find_request_handle(env)) return JNI_FALSE;
     MPI_Request r = (MPI_Request) (intptr_t) (*env)->GetLongField(env, request, request_handle);
-    int flag = 0;
-    for (jint i = 0; i < tests; i++) {
-        int rc = MPI_Test(&r, &flag, MPI_STATUS_IGNORE);
-        if (rc != MPI_SUCCESS) {
-            throw_mpi(env, rc);
-            return JNI_FALSE;
-        }
-        if (flag) {
-            (*env)->SetLongField(env, request, request_handle, (jlong) (intptr_t) r);
-            return JNI_TRUE;
-        }
+    int flag;
+    int rc = test_times(&r, tests, &flag);
+    if (rc != MPI_SUCCESS) {
+        throw_mpi(env, rc);
+        return JNI_FALSE;
     }
-    return JNI_FALSE;
+    if (!flag) return JNI_FALSE;
+    (*env)->SetLongField(env, request, request_handle, (jlong) (intptr_t) r);
+    return JNI_TRUE;
 }
 
 /*
@@ -135,8 +141,8 @@ JNIEXPORT jboolean JNICALL Java_dev_cohort_transport_openmpi_Pinned_test(JNIEnv 
 JNIEXPORT jboolean JNICALL Java_dev_cohort_transport_openmpi_Pinned_irecvTest(JNIEnv *env, jclass cls, jlong comm,
                                                                              jobject buf, jint count, jint source, jint tag,
                                                                              jobject request, jint tests) {
-    if (!find_request_handle(env)) return JNI_FALSE;
     (void) cls;
+    if (!find_request_handle(env)) return JNI_FALSE;
     void *p = (*env)->GetDirectBufferAddress(env, buf);
     if (p == NULL) {
         jclass c = (*env)->FindClass(env, "java/lang/IllegalArgumentException");
@@ -149,17 +155,13 @@ JNIEXPORT jboolean JNICALL Java_dev_cohort_transport_openmpi_Pinned_irecvTest(JN
         throw_mpi(env, rc);
         return JNI_FALSE;
     }
-    int flag = 0;
-    for (jint i = 0; i < tests && !flag; i++) {
-        rc = MPI_Test(&r, &flag, MPI_STATUS_IGNORE);
-        if (rc != MPI_SUCCESS) {
-            /* the handle as it stands goes to the request */
-            (*env)->SetLongField(env, request, request_handle, (jlong) (intptr_t) r);
-            throw_mpi(env, rc);
-            return JNI_FALSE;
-        }
+    int flag;
+    rc = test_times(&r, tests, &flag);
+    (*env)->SetLongField(env, request, request_handle, (jlong) (intptr_t) r);   /* as it stands, also on an error */
+    if (rc != MPI_SUCCESS) {
+        throw_mpi(env, rc);
+        return JNI_FALSE;
     }
-    (*env)->SetLongField(env, request, request_handle, (jlong) (intptr_t) r);
     return flag ? JNI_TRUE : JNI_FALSE;
 }
 

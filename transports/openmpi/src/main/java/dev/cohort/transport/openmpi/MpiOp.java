@@ -36,8 +36,9 @@ final class MpiOp extends MessageOp {
     /** For a receive: started by a blocking call, whose thread alone polls it. */
     boolean blocking;
     /**
-     * For a thread's reused blocking receive: the request of its last receive posted ahead, done with
-     * (MPI_REQUEST_NULL), which the next one reuses ({@link Pinned#irecvTest}); null before the first.
+     * For a thread's reused blocking receive: the mpi.Request its receives posted ahead go through,
+     * each into it once the one before is done with it (MPI_REQUEST_NULL; {@link Pinned#irecvTest});
+     * null before the first, and after an MPI error.
      */
     mpi.Request spare;
 

@@ -758,23 +758,22 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         }
         if (op.ahead == null) op.ahead = pool.take(HEAD_BYTES);
         int src = mpiSource(op.comm, op.peer);
-        mpi.Request spare = op.spare;
+        int tag = mpiTag(op.tag, op.type);
+        mpi.Request spare = AHEAD_TESTS > 1 && Pinned.available() ? op.spare : null;   // set for blocking ops only
         try {
-            if (spare != null && op.blocking && AHEAD_TESTS > 1 && Pinned.available()) {
+            if (spare != null) {
                 // MPI_Irecv and the first tests in one JNI call, into the request the last one left
-                op.spare = null;
                 op.mpiRequest = spare;
-                if (Pinned.irecvTest(Pinned.comm(c), op.ahead.bytes, HEAD_BYTES, src, mpiTag(op.tag, op.type), spare,
-                        AHEAD_TESTS)) {
+                if (Pinned.irecvTest(Pinned.comm(c), op.ahead.bytes, HEAD_BYTES, src, tag, spare, AHEAD_TESTS)) {
                     op.mpiRequest = null;
-                    op.spare = spare;
                     aheadArrived(op);
                 }
             } else {
-                op.mpiRequest = c.iRecv(op.ahead.bytes, HEAD_BYTES, MPI.BYTE, src, mpiTag(op.tag, op.type));
+                op.mpiRequest = c.iRecv(op.ahead.bytes, HEAD_BYTES, MPI.BYTE, src, tag);
             }
         } catch (MPIException e) {
             op.mpiRequest = null;
+            op.spare = null;   // it may hold the failed receive
             op.fail(mpiError(op.comm, op.op, e));
         }
         return true;
@@ -840,6 +839,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
             aheadArrived(op);
         } catch (MPIException e) {
             op.mpiRequest = null;
+            op.spare = null;   // it may hold the failed receive
             op.fail(mpiError(op.comm, op.op, e));
         }
     }
