@@ -6,10 +6,10 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Pieces of the transports' paired latency tools ({@code PairedLatency} in the test sources of
- * transports/openmpi and transports/ffm), which time Cohort and a reference in alternating blocks of
- * one job: a block of Cohort's ping-pong, each block's ratio to the reference blocks around it, and
- * the median and range of a series.
+ * Pieces of the transports' paired latency tools ({@code PairedLatency} of transports/openmpi and
+ * transports/ffm), which time Cohort and a reference in alternating blocks of one job: a block of
+ * Cohort's ping-pong, each block's ratio to the reference blocks around it, the median and range of a
+ * series, and the result line {@code bench compare} reads.
  */
 public final class PairedTiming {
     private PairedTiming() {
@@ -48,6 +48,25 @@ public final class PairedTiming {
         double[] r = new double[measured.length];
         for (int b = 0; b < r.length; b++) r[b] = measured[b] / ((around[b] + around[b + 1]) / 2);
         return r;
+    }
+
+    /**
+     * The result line of a paired run, in the key=value style of {@code bench compare}:
+     * {@code cohort paired transport=T bytes=B reference=R cohort_us=.. reference_us=.. ratio=..
+     * ratio_min=.. ratio_max=.. blocks=N}, where the times are the medians of the blocks and the
+     * ratios those of {@link #ratios}{@code (cohort, around)}. {@code reference} is one word naming what
+     * Cohort was timed against.
+     */
+    public static String resultLine(String transport, int bytes, String reference, double[] cohort, double[] around) {
+        if (reference.isEmpty() || reference.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("the reference must be one word, not '" + reference + "'");
+        }
+        double[] r = ratios(cohort, around);
+        return String.format(Locale.ROOT,
+                "cohort paired transport=%s bytes=%d reference=%s cohort_us=%.4f reference_us=%.4f ratio=%.4f ratio_min=%.4f"
+                        + " ratio_max=%.4f blocks=%d",
+                transport, bytes, reference, median(cohort), median(around), median(r),
+                Arrays.stream(r).min().orElse(Double.NaN), Arrays.stream(r).max().orElse(Double.NaN), r.length);
     }
 
     /** "median M (blocks LO-HI)" of a series of per-block ratios, three decimals. */

@@ -35,6 +35,16 @@ class PairedTimingTest {
     }
 
     @Test
+    void resultLineGivesMediansAndTheRatiosRange() {
+        // blocks 3 and 6 against references (2+4)/2 and (4+12)/2: ratios 1.0 and 0.75
+        String line = PairedTiming.resultLine("ffm", 8, "mpi-calls", new double[]{3, 6}, new double[]{2, 4, 12});
+        assertThat(line).isEqualTo("cohort paired transport=ffm bytes=8 reference=mpi-calls cohort_us=4.5000 reference_us=4.0000"
+                + " ratio=0.8750 ratio_min=0.7500 ratio_max=1.0000 blocks=2");
+        assertThatThrownBy(() -> PairedTiming.resultLine("ffm", 8, "bare calls", new double[]{1}, new double[]{1, 1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one word");
+    }
+
+    @Test
     void medianOfOddEvenAndEmptySeries() {
         assertThat(PairedTiming.median(new double[]{3, 1, 2})).isEqualTo(2);
         assertThat(PairedTiming.median(new double[]{4, 1, 3, 2})).isEqualTo(2.5);

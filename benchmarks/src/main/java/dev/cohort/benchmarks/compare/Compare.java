@@ -32,8 +32,9 @@ import java.util.TreeSet;
  * {@code BenchMain compare [--quick] [--out DIR] [--timeout SECONDS]} ({@code cohort bench compare}):
  * in one run on this machine, measures small reference programs (C over Open MPI, Open MPI's own
  * Java bindings, MPJ Express, mpi4py; their sources ship in this jar and are compiled into a cache)
- * and every available Cohort transport through BenchMain's kv output, then prints a table with
- * ratios and writes a Markdown report and two PNG plots into DIR (default ./results).
+ * and every available Cohort transport through BenchMain's kv output, and runs the paired latency
+ * tools of the transports that have one; then prints a table with ratios and writes a Markdown report
+ * and two PNG plots into DIR (default ./results).
  *
  * <p>Every external run has a time limit and is killed with its descendants by PID when it passes.
  * A peer that cannot be measured is listed as missing with the reason.
@@ -58,6 +59,15 @@ public final class Compare {
     private static final String RESOURCES = "/dev/cohort/benchmarks/compare/reference/";
     private static final String BENCH_MAIN = "dev.cohort.benchmarks.BenchMain";
     private static final List<String> NATIVE_TRANSPORTS = List.of("openmpi", "mpj", "ffm");
+    /**
+     * The paired latency tools of the transports that have one: each times Cohort against its reference
+     * in alternating blocks of the same two processes (see {@link dev.cohort.testing.PairedTiming}).
+     */
+    private static final Map<String, String> PAIRED_TOOLS = Map.of(
+            "openmpi", "dev.cohort.transport.openmpi.PairedLatency",
+            "ffm", "dev.cohort.transport.ffm.PairedLatency");
+    /** A paired run: 8-byte messages, 100 Cohort blocks between 101 reference blocks of 5,000 round trips. */
+    static final List<String> PAIRED_ARGS = List.of("8", "100", "5000");
 
     /** Every system id the comparison knows, for checking --only. */
     static final List<String> SYSTEM_IDS = List.of("c", "ompi-heap", "ompi-direct", "mpj", "mpi4py", "cohort-local",
@@ -201,7 +211,7 @@ public final class Compare {
                 + (mpich() ? "MPICH (C reference and the ffm transport)" : "Open MPI"));
         if (rounds > 1) {
             c.add(rounds + " rounds. In each, every system ran its ping-pong programs, then its object programs, then its allreduce"
-                    + " programs, in one order in odd rounds and the reverse in even ones. Figures are the medians over the rounds;"
+                    + " programs, then its paired ones, in one order in odd rounds and the reverse in even ones. Figures are the medians over the rounds;"
                     + " ratios are the medians of the ratios taken round by round, with their lowest and highest in brackets.");
         }
         c.add("Machines are noisy: compare ratios from one run, not absolute times from different runs.");
@@ -221,7 +231,7 @@ public final class Compare {
     // ---------------------------------------------------------------------------------------------
 
     /** The order programs run in within a round: a round runs every system's programs of one group, then the next. */
-    static final List<String> GROUPS = List.of("pingpong", "objects", "allreduce");
+    static final List<String> GROUPS = List.of("pingpong", "objects", "allreduce", "paired");
 
     /**
      * One program run: what it measures (its group), its command, and where its result lines go. It
@@ -634,9 +644,14 @@ public final class Compare {
             }
             List<String> launch = new ArrayList<>(List.of(script.toString(), "run", "-np", "2", "--transport", name));
             if (name.equals("ffm")) launch.addAll(List.of("--mpi", mpi));
-            launch.add(BENCH_MAIN);
             for (Map.Entry<String, List<String>> run : cohortArgs(name)) {
-                jobs.add(new Job(run.getKey(), List.of(s.id()), concat(launch, run.getValue()), null, Map.of("COHORT_NO_BUILD", "1"), true));
+                jobs.add(new Job(run.getKey(), List.of(s.id()), concat(concat(launch, BENCH_MAIN), run.getValue()), null,
+                        Map.of("COHORT_NO_BUILD", "1"), true));
+            }
+            String paired = PAIRED_TOOLS.get(name);
+            if (paired != null) {
+                jobs.add(new Job("paired", List.of(s.id()), concat(concat(launch, paired), PAIRED_ARGS), null,
+                        Map.of("COHORT_NO_BUILD", "1"), true));
             }
         }
     }

@@ -32,6 +32,11 @@ public final class CompareReport {
         RATIO_PEERS.put("mpi4py", "mpi4py");
     }
 
+    /** How the report names the references of paired runs, by the one word of their result lines. */
+    public static final Map<String, String> PAIRED_REFERENCES = Map.of(
+            "ompi-direct", "raw Java bindings, direct buffer",
+            "mpi-calls", "bare MPI_Send/MPI_Recv downcalls");
+
     public static final String MARKDOWN = "compare.md";
     public static final String LATENCY_PNG = "latency.png";
     public static final String BANDWIDTH_PNG = "bandwidth.png";
@@ -106,6 +111,12 @@ public final class CompareReport {
             sb.append('\n').append("Ratios (Cohort time / peer time; above 1 = Cohort slower; bandwidth as time per byte)\n");
             sb.append(columns(ratios));
         }
+        List<String[]> paired = pairedRows();
+        if (paired.size() > 1) {
+            sb.append('\n').append("Paired (Cohort and a reference in alternating blocks of the same two processes; ratio: the median\n"
+                    + "of the per-block ratios)\n");
+            sb.append(columns(paired));
+        }
         List<String> missing = missingLines();
         if (!missing.isEmpty()) {
             sb.append('\n').append("Missing:\n");
@@ -147,6 +158,31 @@ public final class CompareReport {
                         return q == null ? "-" : ratioText(q);
                     }));
                 }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * One row per paired measurement of a Cohort transport: what against what, the message size, the
+     * two half round trips (medians over the rounds) and the ratio, with several rounds
+     * "median (lowest-highest)" of the rounds' ratios.
+     */
+    private List<String[]> pairedRows() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[]{"paired", "bytes", "Cohort (us)", "reference (us)", "ratio"});
+        for (SystemResult c : systems) {
+            if (!c.cohort() || c.missingReason() != null) continue;
+            for (SystemResult.Paired p : c.paired()) {
+                List<Double> q = new ArrayList<>();
+                for (List<SystemResult> round : rounds) {
+                    SystemResult r = find(round, c.id());
+                    if (r == null) continue;
+                    for (SystemResult.Paired in : r.paired()) if (in.key().equals(p.key())) q.add(in.ratio());
+                }
+                String reference = PAIRED_REFERENCES.getOrDefault(p.reference(), p.reference());
+                rows.add(new String[]{c.title() + " / " + reference, Long.toString(p.bytes()), format(p.cohortUs()),
+                        format(p.referenceUs()), summary(q)});
             }
         }
         return rows;
@@ -281,6 +317,17 @@ public final class CompareReport {
             }
             sb.append('\n').append(markdownTable(ratios));
             if (rounds.size() > 1) sb.append("\n### Round by round\n\n").append(markdownTable(ratioRows(true)));
+        }
+        List<String[]> paired = pairedRows();
+        if (paired.size() > 1) {
+            sb.append("\n## Paired in the same processes\n\nA transport's paired tool (`PairedLatency`) times Cohort's heap-array ping-pong and a\n"
+                    + "reference in alternating blocks of the same two processes, so that both see the machine at the same\n"
+                    + "moment, under the same MPI start-up: on a machine whose speed drifts, the steadier ratio. The times are\n"
+                    + "the medians of the blocks; the ratio is the median of each Cohort block over the reference blocks\n"
+                    + "around it" + (rounds.size() > 1 ? ", then the median (lowest-highest) over the rounds" : "") + ". The openmpi\n"
+                    + "tool's reference runs at the transport's thread level (MULTIPLE by default), the separate raw-bindings\n"
+                    + "program above at MPI.Init's (SINGLE).\n\n");
+            sb.append(markdownTable(paired));
         }
         List<String> missing = missingLines();
         if (!missing.isEmpty()) {

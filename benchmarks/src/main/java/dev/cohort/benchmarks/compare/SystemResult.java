@@ -9,7 +9,8 @@ import java.util.TreeMap;
 /**
  * What one system (a reference or a Cohort transport) measured in a comparison: the ping-pong curve
  * (half round trip and bandwidth by message size), the small-map object ping-pong and the allreduce
- * times by number of doubles. A system that could not be measured carries the reason instead.
+ * times by number of doubles; for a Cohort transport with a paired tool, its paired runs. A system that
+ * could not be measured carries the reason instead.
  */
 public final class SystemResult {
     /** The figures the table shows, in column order. */
@@ -42,12 +43,24 @@ public final class SystemResult {
         }
     }
 
+    /**
+     * A paired run: Cohort and a reference (one word, such as ompi-direct) timed in alternating blocks
+     * of the same processes; the medians of the blocks' half round trips and of the per-block ratios.
+     */
+    public record Paired(String reference, long bytes, double cohortUs, double referenceUs, double ratio) {
+        /** What identifies the same measurement in another round. */
+        String key() {
+            return reference + " " + bytes;
+        }
+    }
+
     private final String id;
     private final String title;
     private final boolean cohort;
     private final TreeMap<Long, Double> latencyUs = new TreeMap<>();
     private final TreeMap<Long, Double> bandwidthMBps = new TreeMap<>();
     private final TreeMap<Long, Double> allreduceUs = new TreeMap<>();
+    private final TreeMap<String, Paired> paired = new TreeMap<>();
     private final Map<String, String> notApplicable = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
     private Double objectUs;
@@ -94,6 +107,13 @@ public final class SystemResult {
         List<Double> objects = new ArrayList<>();
         for (SystemResult r : measured) if (r.objectUs != null) objects.add(r.objectUs);
         m.objectUs = median(objects);
+        TreeMap<String, List<Paired>> pairs = new TreeMap<>();
+        for (SystemResult r : measured) for (Paired p : r.paired.values()) pairs.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
+        for (List<Paired> same : pairs.values()) {
+            Paired p = same.get(0);
+            m.paired.put(p.key(), new Paired(p.reference(), p.bytes(), medianOf(same, Paired::cohortUs),
+                    medianOf(same, Paired::referenceUs), medianOf(same, Paired::ratio)));
+        }
         for (int i = 0; i < rounds.size(); i++) {
             SystemResult r = rounds.get(i);
             String prefix = rounds.size() > 1 ? "round " + (i + 1) + ": " : "";
@@ -110,6 +130,12 @@ public final class SystemResult {
             for (Map.Entry<Long, Double> e : curve.apply(r).entrySet()) all.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
         }
         for (Map.Entry<Long, List<Double>> e : all.entrySet()) into.put(e.getKey(), median(e.getValue()));
+    }
+
+    private static double medianOf(List<Paired> runs, java.util.function.ToDoubleFunction<Paired> field) {
+        List<Double> v = new ArrayList<>();
+        for (Paired p : runs) v.add(field.applyAsDouble(p));
+        return median(v);
     }
 
     /** The median of the values, or null when there are none. */
@@ -133,7 +159,7 @@ public final class SystemResult {
         return cohort;
     }
 
-    /** Takes one result line: pingpong/latency rows, objlatency small-dict, allreduce rows. Others are ignored. */
+    /** Takes one result line: pingpong/latency rows, objlatency small-dict, allreduce rows, paired runs. Others are ignored. */
     public void accept(KvLine line) {
         switch (line.kind()) {
             case "pingpong":
@@ -161,6 +187,17 @@ public final class SystemResult {
                 if (!Double.isNaN(doubles) && !Double.isNaN(us)) allreduceUs.put((long) doubles, us);
                 return;
             }
+            case "paired": {
+                String reference = line.get("reference");
+                double bytes = line.number("bytes");
+                double co = line.number("cohort_us");
+                double ref = line.number("reference_us");
+                double ratio = line.number("ratio");
+                if (reference == null || Double.isNaN(bytes) || Double.isNaN(co) || Double.isNaN(ref) || Double.isNaN(ratio)) return;
+                Paired p = new Paired(reference, (long) bytes, co, ref, ratio);
+                paired.put(p.key(), p);
+                return;
+            }
             default:
         }
     }
@@ -177,6 +214,11 @@ public final class SystemResult {
             case ALLREDUCE_1M: return allreduceUs.get(1L << 20);
             default: throw new AssertionError(m);
         }
+    }
+
+    /** The paired runs, in the order of their reference and size. */
+    public List<Paired> paired() {
+        return List.copyOf(paired.values());
     }
 
     /** Half round trip in us by message size in bytes. */
@@ -206,7 +248,7 @@ public final class SystemResult {
     /** Why the system is missing, or null when it was measured (maybe in part). */
     public String missingReason() {
         if (missing != null) return missing;
-        if (latencyUs.isEmpty() && allreduceUs.isEmpty() && objectUs == null) {
+        if (latencyUs.isEmpty() && allreduceUs.isEmpty() && objectUs == null && paired.isEmpty()) {
             return problems.isEmpty() ? "no result lines" : String.join("; ", problems);
         }
         return null;

@@ -131,9 +131,11 @@ class CompareReportTest {
         Compare.Job ffmPing = job("pingpong", "cohort-ffm");
         Compare.Job ffmObj = job("objects", "cohort-ffm");
         Compare.Job ffmReduce = job("allreduce", "cohort-ffm");
-        List<Compare.Job> listed = List.of(cPing, cReduce, ffmPing, ffmObj, ffmReduce);
-        assertEquals(List.of(cPing, ffmPing, ffmObj, cReduce, ffmReduce), Compare.schedule(listed, 1));
-        assertEquals(List.of(ffmPing, cPing, ffmObj, ffmReduce, cReduce), Compare.schedule(listed, 2));
+        Compare.Job ffmPaired = job("paired", "cohort-ffm");
+        Compare.Job ompiPaired = job("paired", "cohort-openmpi");
+        List<Compare.Job> listed = List.of(ffmPaired, cPing, cReduce, ffmPing, ompiPaired, ffmObj, ffmReduce);
+        assertEquals(List.of(cPing, ffmPing, ffmObj, cReduce, ffmReduce, ffmPaired, ompiPaired), Compare.schedule(listed, 1));
+        assertEquals(List.of(ffmPing, cPing, ffmObj, ffmReduce, cReduce, ompiPaired, ffmPaired), Compare.schedule(listed, 2));
         assertEquals(Compare.schedule(listed, 1), Compare.schedule(listed, 3));
     }
 
@@ -210,6 +212,36 @@ class CompareReportTest {
 
         List<List<SystemResult>> mismatched = List.of(round(0.2, 0.24, true), List.of(rounds.get(0).get(0)));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> CompareReport.ofRounds(mismatched, List.of()));
+    }
+
+    /** A round of Cohort ffm with one paired line: Cohort at {@code cohortUs}, the bare calls at {@code bareUs}. */
+    private static List<SystemResult> pairedRound(double cohortUs, double bareUs, double ratio) {
+        SystemResult ffm = new SystemResult("cohort-ffm", "Cohort ffm", true);
+        ffm.accept(KvLine.parse("[0] " + dev.cohort.testing.PairedTiming.resultLine("ffm", 8, "mpi-calls",
+                new double[]{cohortUs}, new double[]{bareUs, bareUs}).replaceFirst("ratio=[0-9.]+", "ratio=" + ratio), "cohort"));
+        return List.of(ffm);
+    }
+
+    @Test
+    void pairedLinesGiveTheirOwnTableWithTheMedianOfTheRoundsRatios() {
+        List<SystemResult> one = pairedRound(0.26, 0.2, 1.3);
+        SystemResult.Paired p = one.get(0).paired().get(0);
+        assertEquals(new SystemResult.Paired("mpi-calls", 8, 0.26, 0.2, 1.3), p);
+        assertNull(one.get(0).missingReason()); // a paired line alone is a measurement
+        assertNull(one.get(0).value(Metric.LATENCY_8B)); // and not the ping-pong column's
+
+        // the per-block ratios' medians are 1.3, 1.1, 1.2 round by round: the report gives their median and range
+        CompareReport report = CompareReport.ofRounds(List.of(one, pairedRound(0.5, 0.45, 1.1), pairedRound(0.3, 0.25, 1.2)),
+                List.of("synthetic"));
+        String row = report.table().lines().filter(l -> l.startsWith("Cohort ffm / bare MPI_Send/MPI_Recv downcalls"))
+                .findFirst().orElseThrow(() -> new AssertionError(report.table()));
+        assertTrue(row.matches(".*\\b8\\s+0\\.300\\s+0\\.250\\s+1\\.20 \\(1\\.10-1\\.30\\)$"), row);
+        String md = report.markdown();
+        assertTrue(md.contains("## Paired in the same processes"), md);
+        assertTrue(md.contains("| Cohort ffm / bare MPI_Send/MPI_Recv downcalls | 8 | 0.300 | 0.250 | 1.20 (1.10-1.30) |"), md);
+
+        // a system without paired lines has no such table
+        assertTrue(!CompareReport.ofRounds(List.of(round(0.2, 0.24, true)), List.of()).table().contains("Paired"));
     }
 
     @Test

@@ -13,15 +13,16 @@ import dev.cohort.testing.PairedTiming;
  * Small-message ping-pong through Cohort's ffm transport (heap {@code byte[]}) and through the C
  * library's own MPI_Send and MPI_Recv called bare from Java (critical downcalls on native memory,
  * the cheapest call FFM has: what C does, plus the downcall), in the same two processes, in
- * alternating blocks. Not a test: run it with the test class path, as
- * {@code bin/cohort run -np 2 --transport ffm [--mpi mpich] -cp transports/ffm/target/test-classes
- * dev.cohort.transport.ffm.PairedLatency [BYTES [BLOCKS [ROUND_TRIPS]]]}.
+ * alternating blocks. Run it as {@code bin/cohort run -np 2 --transport ffm [--mpi mpich]
+ * dev.cohort.transport.ffm.PairedLatency [BYTES [BLOCKS [ROUND_TRIPS]]]}; {@code bin/cohort bench
+ * compare} runs it too.
  *
  * <p>Why: on a shared 2-core VM this machine's speed drifts by 2x within a second, so a C program and
  * a Java one launched one after the other compare different minutes. Here each Cohort block sits
  * between bare blocks a few milliseconds away, with the same MPI initialization and process placement.
  * Rank 0 prints the medians of both half round trips and the median and range of the per-block
- * ratios (each Cohort block against the mean of the bare blocks just before and after it).
+ * ratios (each Cohort block against the mean of the bare blocks just before and after it), then a
+ * result line ({@link PairedTiming#resultLine}, reference {@code mpi-calls}).
  */
 public final class PairedLatency {
     private static final int TAG = 7;
@@ -59,6 +60,7 @@ public final class PairedLatency {
                 System.out.printf(Locale.ROOT, "  half round trip, median us: cohort ffm heap %.3f, bare MPI_Send/MPI_Recv %.3f%n",
                         PairedTiming.median(co), PairedTiming.median(bare));
                 System.out.println("  cohort / bare: " + PairedTiming.summary(PairedTiming.ratios(co, bare)));
+                System.out.println(PairedTiming.resultLine("ffm", bytes, "mpi-calls", co, bare));
             }
         }
     }

@@ -12,16 +12,17 @@ import mpi.MPIException;
 /**
  * Small-message ping-pong through Cohort (heap {@code byte[]}) and through Open MPI's own Java
  * bindings (a direct buffer from {@code MPI.newByteBuffer}, and a heap {@code byte[]}), in the same
- * two processes, in alternating blocks. Not a test: run it under mpirun with the test class path, as
- * {@code bin/cohort run -np 2 --transport openmpi -cp transports/openmpi/target/test-classes
- * dev.cohort.transport.openmpi.PairedLatency [BYTES [BLOCKS [ROUND_TRIPS]]]}.
+ * two processes, in alternating blocks. Run it as {@code bin/cohort run -np 2 --transport openmpi
+ * dev.cohort.transport.openmpi.PairedLatency [BYTES [BLOCKS [ROUND_TRIPS]]]}; {@code bin/cohort bench
+ * compare} runs it too.
  *
  * <p>Why: on a shared 2-core VM this machine's speed drifts by 2x within a second, so two separate
  * launches, even interleaved, compare different minutes. Here each Cohort block sits between raw
  * blocks a few milliseconds away, under the same MPI initialization (so the same thread level) and
  * the same process placement. Rank 0 prints the medians of each variant's half round trip and the
  * median and range of the per-block ratios (each Cohort block against the mean of the raw blocks
- * just before and after it).
+ * just before and after it), then the same against the direct buffer as a result line
+ * ({@link PairedTiming#resultLine}, reference {@code ompi-direct}).
  */
 public final class PairedLatency {
     private static final int TAG = 7;
@@ -62,6 +63,7 @@ public final class PairedLatency {
                         PairedTiming.median(co), PairedTiming.median(di), PairedTiming.median(he));
                 System.out.println("  cohort / raw direct: " + PairedTiming.summary(PairedTiming.ratios(co, di)));
                 System.out.println("  raw heap / raw direct: " + PairedTiming.summary(PairedTiming.ratios(he, di)));
+                System.out.println(PairedTiming.resultLine("openmpi", bytes, "ompi-direct", co, di));
             }
         }
     }
