@@ -139,8 +139,13 @@ cohort_ompi_setup() {
 }
 
 # Where the transport looks for Cohort's native helper (see Pinned.java).
-cohort_ompi_native() {
-    printf '%s/openmpi/libcohort_openmpi.so' "$(cohort_cache_dir)"
+# The helper built from checkout ROOT: named by its ABI (COHORT_ABI in its source), so that checkouts
+# of other versions sharing the cache (a CI clone of an older commit) build their own beside it
+# instead of replacing it with one this checkout's Java side would refuse as stale.
+cohort_ompi_native() { # cohort_ompi_native ROOT
+    local abi
+    abi=$(sed -n 's/^#define COHORT_ABI \([0-9][0-9]*\).*/\1/p' "$1/transports/openmpi/src/main/c/cohort_openmpi.c" 2>/dev/null)
+    printf '%s/openmpi/libcohort_openmpi.abi%s.so' "$(cohort_cache_dir)" "${abi:-unknown}"
 }
 
 # Builds Cohort's native helper for the openmpi transport (transports/openmpi/src/main/c) with the
@@ -149,7 +154,7 @@ cohort_ompi_native() {
 cohort_ompi_build_native() {
     local src out jdk inc tmp
     src="$1/transports/openmpi/src/main/c/cohort_openmpi.c"
-    out=$(cohort_ompi_native)
+    out=$(cohort_ompi_native "$1")
     [ -f "$src" ] || { echo "cohort: $src is missing" >&2; return 1; }
     if [ -f "$out" ] && [ "$out" -nt "$src" ]; then printf '%s' "$out"; return 0; fi
     command -v mpicc >/dev/null 2>&1 || { echo "cohort: no mpicc (Debian: apt-get install libopenmpi-dev); the openmpi transport will stage heap arrays" >&2; return 1; }

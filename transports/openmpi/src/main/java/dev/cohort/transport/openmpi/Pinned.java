@@ -21,7 +21,8 @@ import java.lang.reflect.Field;
  * straight into the receiving heap array ({@link #recvChunks}).
  *
  * <p>Found at {@code -Dcohort.openmpi.native=PATH}, else at
- * {@code $COHORT_CACHE|$XDG_CACHE_HOME/cohort|~/.cache/cohort/openmpi/libcohort_openmpi.so};
+ * {@code $COHORT_CACHE|$XDG_CACHE_HOME/cohort|~/.cache/cohort/openmpi/libcohort_openmpi.abiN.so}, N
+ * being {@link #ABI} (so checkouts of other versions sharing the cache keep helpers of their own);
  * {@code -Dcohort.openmpi.native=off} turns it off. When it is absent, or built for another version of
  * this class, the transport stages as before and {@link #status()} says why.
  */
@@ -97,7 +98,7 @@ final class Pinned {
 
     /** Where bin/setup-native builds the helper (bin/lib/openmpi.sh's cohort_ompi_native). */
     static File defaultLibrary() {
-        return CacheDir.path().resolve("openmpi").resolve("libcohort_openmpi.so").toFile();
+        return CacheDir.path().resolve("openmpi").resolve("libcohort_openmpi.abi" + ABI + ".so").toFile();
     }
 
     /** True when the helper can take a blocking call on this heap array of this many bytes. */
