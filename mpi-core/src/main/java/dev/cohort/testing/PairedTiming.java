@@ -38,6 +38,21 @@ public final class PairedTiming {
     }
 
     /**
+     * The tools' positional argument {@code i} as an int of at least {@code min}, or {@code fallback}
+     * when absent; names the argument in the error when it is not one.
+     */
+    public static int arg(String[] args, int i, String name, int min, int fallback) {
+        if (args.length <= i) return fallback;
+        try {
+            int v = Integer.parseInt(args[i].trim());
+            if (v >= min) return v;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be an integer of at least " + min + ", not '" + args[i] + "'");
+    }
+
+    /**
      * Each block's time over the mean of the reference blocks timed just before and after it:
      * {@code measured[b] / ((around[b] + around[b + 1]) / 2)}; {@code around} has one more element.
      */

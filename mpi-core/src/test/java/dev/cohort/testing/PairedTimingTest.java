@@ -45,6 +45,18 @@ class PairedTimingTest {
     }
 
     @Test
+    void argumentsFallBackWhenAbsentAndNameThemselvesWhenBad() {
+        String[] args = {"16", "x", "0"};
+        assertThat(PairedTiming.arg(args, 0, "BYTES", 0, 8)).isEqualTo(16);
+        assertThat(PairedTiming.arg(args, 3, "ROUND_TRIPS", 1, 5000)).isEqualTo(5000);
+        assertThat(PairedTiming.arg(args, 2, "BYTES", 0, 8)).isZero();
+        assertThatThrownBy(() -> PairedTiming.arg(args, 1, "BLOCKS", 1, 40))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("BLOCKS must be an integer of at least 1, not 'x'");
+        assertThatThrownBy(() -> PairedTiming.arg(args, 2, "BLOCKS", 1, 40))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not '0'");
+    }
+
+    @Test
     void medianOfOddEvenAndEmptySeries() {
         assertThat(PairedTiming.median(new double[]{3, 1, 2})).isEqualTo(2);
         assertThat(PairedTiming.median(new double[]{4, 1, 3, 2})).isEqualTo(2.5);

@@ -33,9 +33,9 @@ public final class PairedLatency {
     }
 
     public static void main(String[] args) throws Throwable {
-        int bytes = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-        int blocks = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-        int trips = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        int bytes = PairedTiming.arg(args, 0, "BYTES", 0, 8);
+        int blocks = PairedTiming.arg(args, 1, "BLOCKS", 1, 40);
+        int trips = PairedTiming.arg(args, 2, "ROUND_TRIPS", 1, 20_000);
         try (Cohort cohort = Cohort.init(args); Arena arena = Arena.ofConfined()) {
             Comm w = cohort.world();
             if (w.size() != 2) throw new IllegalArgumentException("PairedLatency needs exactly 2 ranks, not " + w.size());

@@ -23,9 +23,9 @@ public final class PairedAllreduce {
     }
 
     public static void main(String[] args) throws MPIException {
-        int count = args.length > 0 ? Integer.parseInt(args[0]) : 1;
-        int blocks = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-        int calls = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        int count = PairedTiming.arg(args, 0, "DOUBLES", 1, 1);
+        int blocks = PairedTiming.arg(args, 1, "BLOCKS", 1, 40);
+        int calls = PairedTiming.arg(args, 2, "CALLS", 1, 20_000);
         try (Cohort cohort = Cohort.init(args)) {
             Comm w = cohort.world();
             double[] send = new double[count], recv = new double[count];
