@@ -138,10 +138,10 @@ cohort_ompi_setup() {
     printf '%s' "$jar"
 }
 
-# Where the transport looks for Cohort's native helper (see Pinned.java).
-# The helper built from checkout ROOT: named by its ABI (COHORT_ABI in its source), so that checkouts
-# of other versions sharing the cache (a CI clone of an older commit) build their own beside it
-# instead of replacing it with one this checkout's Java side would refuse as stale.
+# Where the transport of checkout ROOT looks for Cohort's native helper (see Pinned.java): a file named
+# by the helper's ABI (COHORT_ABI in its source), so that checkouts of other versions sharing the cache
+# (a CI clone of an older commit) build their own beside it instead of replacing it with one this
+# checkout's Java side would refuse as stale.
 cohort_ompi_native() { # cohort_ompi_native ROOT
     local abi
     abi=$(sed -n 's/^#define COHORT_ABI \([0-9][0-9]*\).*/\1/p' "$1/transports/openmpi/src/main/c/cohort_openmpi.c" 2>/dev/null)

@@ -644,15 +644,12 @@ public final class Compare {
             }
             List<String> launch = new ArrayList<>(List.of(script.toString(), "run", "-np", "2", "--transport", name));
             if (name.equals("ffm")) launch.addAll(List.of("--mpi", mpi));
+            Map<String, String> env = Map.of("COHORT_NO_BUILD", "1");
             for (Map.Entry<String, List<String>> run : cohortArgs(name)) {
-                jobs.add(new Job(run.getKey(), List.of(s.id()), concat(concat(launch, BENCH_MAIN), run.getValue()), null,
-                        Map.of("COHORT_NO_BUILD", "1"), true));
+                jobs.add(new Job(run.getKey(), List.of(s.id()), concat(concat(launch, BENCH_MAIN), run.getValue()), null, env, true));
             }
             String paired = PAIRED_TOOLS.get(name);
-            if (paired != null) {
-                jobs.add(new Job("paired", List.of(s.id()), concat(concat(launch, paired), PAIRED_ARGS), null,
-                        Map.of("COHORT_NO_BUILD", "1"), true));
-            }
+            if (paired != null) jobs.add(new Job("paired", List.of(s.id()), concat(concat(launch, paired), PAIRED_ARGS), null, env, true));
         }
     }
 

@@ -177,8 +177,8 @@ public final class CompareReport {
                 List<Double> q = new ArrayList<>();
                 for (List<SystemResult> round : rounds) {
                     SystemResult r = find(round, c.id());
-                    if (r == null) continue;
-                    for (SystemResult.Paired in : r.paired()) if (in.key().equals(p.key())) q.add(in.ratio());
+                    SystemResult.Paired in = r == null ? null : r.paired(p.key());
+                    if (in != null) q.add(in.ratio());
                 }
                 String reference = PAIRED_REFERENCES.getOrDefault(p.reference(), p.reference());
                 rows.add(new String[]{c.title() + " / " + reference, Long.toString(p.bytes()), format(p.cohortUs()),

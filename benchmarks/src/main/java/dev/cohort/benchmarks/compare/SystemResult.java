@@ -221,6 +221,11 @@ public final class SystemResult {
         return List.copyOf(paired.values());
     }
 
+    /** The paired run with this {@link Paired#key()}, or null. */
+    Paired paired(String key) {
+        return paired.get(key);
+    }
+
     /** Half round trip in us by message size in bytes. */
     public Map<Long, Double> latencyCurve() {
         return Collections.unmodifiableMap(latencyUs);
