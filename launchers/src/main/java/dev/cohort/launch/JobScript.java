@@ -8,7 +8,7 @@ import java.util.List;
  * the user is either checked against a strict pattern (scheduler directives: names, queues, accounts)
  * or shell-quoted ({@link ShellQuote}): program arguments and JVM options arrive unchanged.
  *
- * <p>The script runs {@code mpirun -np $NP java OPTS -cp CLASSPATH MAIN ARGS}, with $NP read from the
+ * <p>The script runs {@code mpirun -np $NP java -cp CLASSPATH OPTS MAIN ARGS}, with $NP read from the
  * scheduler at run time (PBS: the lines of $PBS_NODEFILE, Slurm: $SLURM_NTASKS, SGE: $NSLOTS).
  */
 final class JobScript {
@@ -186,9 +186,10 @@ final class JobScript {
             line(s, "# Run: mpirun starts one JVM per rank on the allocated nodes.");
             line(s, "mpirun ${MPIRUN_OPTS[@]+\"${MPIRUN_OPTS[@]}\"} -np \"$NP\"" + hostsOption() + " \\");
         }
-        // Cohort's JVM options first, so that the user's --jvm-opt after them win
-        line(s, "    \"$JAVA\" " + RankJvmOptions.ALIGNMENT + " ${JAVA_THP[@]+\"${JAVA_THP[@]}\"}" + (program.isEmpty() ? "" : " " + program)
-                + " -cp \"$CP\" " + tail);
+        // The class path first (Open MPI's mpirun rewrites the argument after a java program's first one
+        // that contains "cp", MpirunJob), then Cohort's JVM options, so that the user's --jvm-opt after them win
+        line(s, "    \"$JAVA\" -cp \"$CP\" " + RankJvmOptions.ALIGNMENT + " ${JAVA_THP[@]+\"${JAVA_THP[@]}\"}"
+                + (program.isEmpty() ? "" : " " + program) + " " + tail);
         return s.toString();
     }
 

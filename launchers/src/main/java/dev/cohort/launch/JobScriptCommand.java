@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
                 "Write a batch job script that runs a Cohort program on a cluster, and optionally submit it.",
                 "",
                 "The script asks the scheduler for NODES x PPN slots, loads your environment modules, and "
-                        + "starts one JVM per rank with `mpirun -np $NP java OPTS -cp CLASSPATH MAIN ARGS`, "
+                        + "starts one JVM per rank with `mpirun -np $NP java -cp CLASSPATH OPTS MAIN ARGS`, "
                         + "$NP being the slots the scheduler granted. Your arguments are quoted for the shell: "
                         + "spaces, quotes, $ and backticks reach main() unchanged. Under Open MPI as root the "
                         + "script adds --allow-run-as-root by itself. Every script is commented and names the "

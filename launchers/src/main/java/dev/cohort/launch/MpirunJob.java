@@ -58,13 +58,16 @@ final class MpirunJob {
         cmd.add("COHORT_TRANSPORT=openmpi");
         cmd.addAll(mpirunOpts);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The class path first: when the program is java, Open MPI's mpirun takes the argument after
+        // the first one that contains "cp" or "classpath" anywhere (-Dinput=cpu.csv) for the class
+        // path and rewrites it, and java then fails on a main class that is not one.
+        cmd.add("-cp");
+        cmd.add(AppClassPath.join(List.of(System.getProperty("java.class.path", ""), classPath.toString())));
         cmd.addAll(RankJvmOptions.forMpi(thpMode));
         cmd.addAll(jvmOpts);
         String libPath = System.getProperty("java.library.path", "");
         if (libDir != null && !libDir.isEmpty()) libPath = libPath.isEmpty() ? libDir : libDir + File.pathSeparator + libPath;
         if (!libPath.isEmpty()) cmd.add("-Djava.library.path=" + libPath);
-        cmd.add("-cp");
-        cmd.add(AppClassPath.join(List.of(System.getProperty("java.class.path", ""), classPath.toString())));
         cmd.add(RankMain.class.getName());
         cmd.add(main.className());
         for (String a : args) cmd.add(a);

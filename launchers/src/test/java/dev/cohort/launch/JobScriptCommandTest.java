@@ -110,7 +110,7 @@ class JobScriptCommandTest {
     void theRunLineQuotesJvmOptionsAndArguments() {
         String s = script("jobscript", "slurm", "--nodes", "1", "--ppn", "2", "--walltime", "00:01:00", "--jvm-opt", "-Xmx2g",
                 "--jvm-opt=-Dgreeting=hello world", "--transport", "openmpi", "dev.cohort.samples.Hello", "a b", "it's", "$HOME");
-        assertThat(s).contains("    \"$JAVA\" -XX:ObjectAlignmentInBytes=32 ${JAVA_THP[@]+\"${JAVA_THP[@]}\"} -Xmx2g '-Dgreeting=hello world' -Dcohort.transport=openmpi -cp \"$CP\" "
+        assertThat(s).contains("    \"$JAVA\" -cp \"$CP\" -XX:ObjectAlignmentInBytes=32 ${JAVA_THP[@]+\"${JAVA_THP[@]}\"} -Xmx2g '-Dgreeting=hello world' -Dcohort.transport=openmpi "
                 + "dev.cohort.samples.Hello 'a b' 'it'\\''s' '$HOME'\n");
     }
 
@@ -154,7 +154,7 @@ class JobScriptCommandTest {
     @Test
     void slurmCanStartTheRanksWithSrun() {
         String s = script("jobscript", "slurm", "--nodes", "2", "--ppn", "2", "--walltime", "00:01:00", "--launcher", "srun", "X");
-        assertThat(s).contains("srun \\\n    \"$JAVA\" -XX:ObjectAlignmentInBytes=32 ${JAVA_THP[@]+\"${JAVA_THP[@]}\"} -cp \"$CP\" X\n").doesNotContain("mpirun ");
+        assertThat(s).contains("srun \\\n    \"$JAVA\" -cp \"$CP\" -XX:ObjectAlignmentInBytes=32 ${JAVA_THP[@]+\"${JAVA_THP[@]}\"} X\n").doesNotContain("mpirun ");
     }
 
     @Test
@@ -177,11 +177,11 @@ class JobScriptCommandTest {
         String s = script("jobscript", "pbs", "--nodes", "1", "--ppn", "2", "--walltime", "00:01:00", "-jar", jar.toString(),
                 "--nodes", "0", "x y");
         assertThat(directives(s, "#PBS")).startsWith("-N my_app");
-        assertThat(s).contains("CP='" + jar + File.pathSeparator, "-cp \"$CP\" org.example.Solve --nodes 0 'x y'\n");
+        assertThat(s).contains("CP='" + jar + File.pathSeparator, "\"$JAVA\" -cp \"$CP\" ", "${JAVA_THP[@]}\"} org.example.Solve --nodes 0 'x y'\n");
 
         String late = script("jobscript", "slurm", "--nodes", "1", "--ppn", "2", "--walltime", "00:01:00", "--classpath-at-run-time",
                 "-jar", jar.toString());
-        assertThat(late).contains("CP='" + jar + "':$CP", "-cp \"$CP\" org.example.Solve\n");
+        assertThat(late).contains("CP='" + jar + "':$CP", "\"$JAVA\" -cp \"$CP\" ", "${JAVA_THP[@]}\"} org.example.Solve\n");
     }
 
     @Test

@@ -35,6 +35,25 @@ class MpirunJobTest {
         assertThat(cmd.get(cp + 1)).endsWith("/apps/classes");
     }
 
+    /** Where the java command is: the first argument after mpirun's own that ends with /java. */
+    private static int javaAt(List<String> cmd) {
+        for (int i = 1; i < cmd.size(); i++) if (cmd.get(i).endsWith("/java")) return i;
+        throw new AssertionError("no java in " + cmd);
+    }
+
+    @Test
+    void theClassPathComesRightAfterJavaBeforeAnyOptionThatMentionsCp() {
+        // Open MPI's mpirun treats the argument after the first one containing "cp" as the class path
+        MpirunJob j = new MpirunJob(2, ApplicationMain.named("com.example.Main"),
+                AppClassPath.forMainClass("/apps/classes", null, "", AppClassPath.cwd()), new String[]{"in-cp.txt"},
+                List.of("-Dinput=/data/cpu.csv"), List.of(), false);
+        List<String> cmd = j.command("mpirun", false, 2, "/opt/ompi/lib", "always [madvise] never\n");
+        int java = javaAt(cmd);
+        assertThat(cmd.get(java + 1)).isEqualTo("-cp");
+        assertThat(cmd.get(java + 2)).endsWith("/apps/classes");
+        assertThat(cmd.subList(java + 3, cmd.size())).contains("-Dinput=/data/cpu.csv", "in-cp.txt");
+    }
+
     @Test
     void theUsersMpirunOptionsGoToMpirunAfterCohortsOwnAndBeforeJava() {
         List<String> cmd = job(2, true).command("mpirun", true, 1, null, null);
@@ -49,8 +68,7 @@ class MpirunJobTest {
     void theHeapAsksForHugePagesOnlyWhereTheKernelGivesThemOnRequest() {
         List<String> madvise = job(2, false).command("mpirun", false, 2, null, "always [madvise] never\n");
         int java = madvise.indexOf("-XX:+UseTransparentHugePages");
-        assertThat(java).as("%s", madvise).isPositive();
-        assertThat(madvise.get(java - 2)).endsWith("java");
+        assertThat(java).as("%s", madvise).isGreaterThan(javaAt(madvise));
         // before the user's options, so that --jvm-opt=-XX:-UseTransparentHugePages wins
         assertThat(java).isLessThan(madvise.indexOf("-Xmx1g"));
         for (String mode : new String[]{"[always] madvise never\n", "always madvise [never]\n", null}) {
@@ -64,8 +82,7 @@ class MpirunJobTest {
         for (String mode : new String[]{"always [madvise] never\n", "always madvise [never]\n", null}) {
             List<String> cmd = job(2, false).command("mpirun", false, 2, null, mode);
             int align = cmd.indexOf("-XX:ObjectAlignmentInBytes=32");
-            assertThat(align).as("mode %s: %s", mode, cmd).isPositive();
-            assertThat(cmd.get(align - 1)).endsWith("java");
+            assertThat(align).as("mode %s: %s", mode, cmd).isGreaterThan(javaAt(cmd));
             // so that --jvm-opt=-XX:ObjectAlignmentInBytes=8 wins (HotSpot takes the last)
             assertThat(align).isLessThan(cmd.indexOf("-Xmx1g"));
         }
