@@ -35,7 +35,8 @@ public final class CompareReport {
     /** How the report names the references of paired runs, by the one word of their result lines. */
     public static final Map<String, String> PAIRED_REFERENCES = Map.of(
             "ompi-direct", "raw Java bindings, direct buffer",
-            "mpi-calls", "bare MPI_Send/MPI_Recv downcalls");
+            "mpi-calls", "bare MPI_Send/MPI_Recv downcalls",
+            "c", "C MPI_Send/MPI_Recv loop");
 
     public static final String MARKDOWN = "compare.md";
     public static final String LATENCY_PNG = "latency.png";
@@ -326,7 +327,8 @@ public final class CompareReport {
                     + "the medians of the blocks; the ratio is the median of each Cohort block over the reference blocks\n"
                     + "around it" + (rounds.size() > 1 ? ", then the median (lowest-highest) over the rounds" : "") + ". The openmpi\n"
                     + "tool's reference runs at the transport's thread level (MULTIPLE by default), the separate raw-bindings\n"
-                    + "program above at MPI.Init's (SINGLE).\n\n");
+                    + "program above at MPI.Init's (SINGLE). The ffm tool's C loop is compiled with the library's mpicc and called\n"
+                    + "in the same processes: the issue's C reference, measured beside Cohort.\n\n");
             sb.append(markdownTable(paired));
         }
         List<String> missing = missingLines();

@@ -245,6 +245,24 @@ class CompareReportTest {
     }
 
     @Test
+    void oneRunsTwoReferencesGiveTwoRowsEachByItsOwnName() {
+        SystemResult ffm = new SystemResult("cohort-ffm", "Cohort ffm", true);
+        ffm.accept(KvLine.parse("[0] " + dev.cohort.testing.PairedTiming.resultLine("ffm", 8, "mpi-calls",
+                new double[]{0.26}, new double[]{0.2, 0.2}), "cohort"));
+        ffm.accept(KvLine.parse("[0] " + dev.cohort.testing.PairedTiming.resultLine("ffm", 8, "c",
+                new double[]{0.26}, new double[]{0.25, 0.27}), "cohort"));
+        assertEquals(2, ffm.paired().size(), ffm.paired().toString());
+        String table = CompareReport.ofRounds(List.of(List.of(ffm)), List.of("synthetic")).table();
+        String bare = table.lines().filter(l -> l.startsWith("Cohort ffm / bare MPI_Send/MPI_Recv downcalls")).findFirst()
+                .orElseThrow(() -> new AssertionError(table));
+        String c = table.lines().filter(l -> l.startsWith("Cohort ffm / C MPI_Send/MPI_Recv loop")).findFirst()
+                .orElseThrow(() -> new AssertionError(table));
+        assertTrue(bare.matches(".*\\b8\\s+0\\.260\\s+0\\.200\\s+1\\.30$"), bare);
+        // the C blocks around the Cohort block average 0.26: ratio 1
+        assertTrue(c.matches(".*\\b8\\s+0\\.260\\s+0\\.260\\s+1\\.00$"), c);
+    }
+
+    @Test
     void readsTheTransportsOfCohortInfo() {
         java.util.Map<String, String> t = Compare.parseInfo(List.of(
                 "Cohort 0.1.0-SNAPSHOT",
