@@ -219,7 +219,9 @@ final class FfmTransport implements Transport, ProgressEngine {
             poller.setDaemon(true);
             poller.start();
             watchForFailure(Thread.currentThread());
-            Runtime.getRuntime().addShutdownHook(new Thread(this::finalizeMpi, "cohort-ffm-finalize"));
+            // MPI started by someone else in this process (a library, Open MPI's Java bindings) is
+            // theirs to finalize: MPI_Finalize twice is an error
+            if (already == 0) Runtime.getRuntime().addShutdownHook(new Thread(this::finalizeMpi, "cohort-ffm-finalize"));
         } catch (CohortException e) {
             throw e;
         } catch (Throwable t) {

@@ -14,7 +14,8 @@ import mpi.MPIException;
  * bindings (a direct buffer from {@code MPI.newByteBuffer}, and a heap {@code byte[]}), in the same
  * two processes, in alternating blocks. Run it as {@code bin/cohort run -np 2 --transport openmpi
  * dev.cohort.transport.openmpi.PairedLatency [BYTES [BLOCKS [ROUND_TRIPS]]]}; {@code bin/cohort bench
- * compare} runs it too.
+ * compare} runs it too. With {@code --transport ffm} (over Open MPI) it times the ffm transport against
+ * the same bindings: they start MPI, at MPI_Init's level, and ffm takes it as it finds it.
  *
  * <p>Why: on a shared 2-core VM this machine's speed drifts by 2x within a second, so two separate
  * launches, even interleaved, compare different minutes. Here each Cohort block sits between raw
@@ -34,7 +35,16 @@ public final class PairedLatency {
         int bytes = PairedTiming.arg(args, 0, "BYTES", 0, 8);
         int blocks = PairedTiming.arg(args, 1, "BLOCKS", 1, 40);
         int trips = PairedTiming.arg(args, 2, "ROUND_TRIPS", 1, 20_000);
+        // Under the ffm transport (bin/cohort run --transport ffm sets cohort.transport=ffm) the bindings
+        // start MPI first and ffm takes it as it finds it: the bindings work only where they started MPI.
+        boolean bindingsFirst = "ffm".equals(System.getProperty("cohort.transport"));
+        if (bindingsFirst) MPI.Init(args);
         try (Cohort cohort = Cohort.init(args)) {
+            String transport = cohort.transportName();
+            if (!transport.equals("openmpi") && !bindingsFirst) {
+                throw new IllegalStateException("PairedLatency runs under the openmpi transport, or under ffm when started with"
+                        + " -Dcohort.transport=ffm (bin/cohort run --transport ffm), not under " + transport);
+            }
             Comm w = cohort.world();
             if (w.size() != 2) throw new IllegalArgumentException("PairedLatency needs exactly 2 ranks, not " + w.size());
             int peer = 1 - w.rank();
@@ -57,15 +67,22 @@ public final class PairedLatency {
                 di[b + 1] = rawTrips(raw, direct, bytes, peer, first, trips);
             }
             if (first) {
-                System.out.printf(Locale.ROOT, "paired bytes=%d blocks=%d round_trips=%d thread_level=%s%n", bytes, blocks,
-                        trips, OpenMpiTransport.threadLevel());
+                System.out.printf(Locale.ROOT, "paired transport=%s bytes=%d blocks=%d round_trips=%d thread_level=%s%n", transport,
+                        bytes, blocks, trips, bindingsFirst ? threadLevel(MPI.queryThread()) : OpenMpiTransport.threadLevel());
                 System.out.printf(Locale.ROOT, "  half round trip, median us: cohort heap %.3f, raw direct %.3f, raw heap %.3f%n",
                         PairedTiming.median(co), PairedTiming.median(di), PairedTiming.median(he));
                 System.out.println("  cohort / raw direct: " + PairedTiming.summary(PairedTiming.ratios(co, di)));
                 System.out.println("  raw heap / raw direct: " + PairedTiming.summary(PairedTiming.ratios(he, di)));
-                System.out.println(PairedTiming.resultLine("openmpi", bytes, "ompi-direct", co, di));
+                System.out.println(PairedTiming.resultLine(transport, bytes, "ompi-direct", co, di));
             }
+        } finally {
+            if (bindingsFirst) MPI.Finalize();
         }
+    }
+
+    private static String threadLevel(int level) {
+        return level == MPI.THREAD_MULTIPLE ? "MPI_THREAD_MULTIPLE" : level == MPI.THREAD_SERIALIZED ? "MPI_THREAD_SERIALIZED"
+                : level == MPI.THREAD_FUNNELED ? "MPI_THREAD_FUNNELED" : "MPI_THREAD_SINGLE";
     }
 
     /** The same through the bindings, on a direct buffer or a heap array. */
