@@ -284,10 +284,7 @@ public abstract class Request {
         int src = resultSource;
         if (c != null && src >= 0) src = c.commRankOf(src);
         Status s = statusCache;
-        if (s != null && s.source() == src && s.tag() == resultTag && s.count() == resultCount && s.type() == resultType
-                && s.cancelled() == resultCancelled) {
-            return s;
-        }
+        if (s != null && s.is(src, resultTag, resultCount, resultType, resultCancelled)) return s;
         s = new Status(src, resultTag, resultCount, resultType, resultCancelled);
         statusCache = s;
         return s;

@@ -49,6 +49,15 @@ public final class Status {
         return cancelled;
     }
 
+    /**
+     * Whether this status says exactly this: for transports and requests that hand out their last
+     * status again instead of a new one when nothing changed (statuses are immutable).
+     */
+    public boolean is(int source, int tag, int count, ElementType type, boolean cancelled) {
+        return this.source == source && this.tag == tag && this.count == count && this.type == type
+                && this.cancelled == cancelled;
+    }
+
     @Override
     public String toString() {
         return "Status[source=" + source + ", tag=" + tag + ", count=" + count

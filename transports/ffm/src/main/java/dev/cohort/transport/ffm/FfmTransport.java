@@ -121,7 +121,7 @@ final class FfmTransport implements Transport, ProgressEngine {
          */
         Status aheadStatus(int source, int tag, int count, ElementType type) {
             Status s = lastAhead;
-            if (s != null && s.source() == source && s.tag() == tag && s.count() == count && s.type() == type) return s;
+            if (s != null && s.is(source, tag, count, type, false)) return s;
             return lastAhead = new Status(source, tag, count, type, false);
         }
 
