@@ -14,7 +14,7 @@ import dev.cohort.testing.PairedTiming;
  * Small-message ping-pong through Cohort's ffm transport (heap {@code byte[]}), through the C
  * library's own MPI_Send and MPI_Recv called bare from Java (critical downcalls on native memory,
  * the cheapest call FFM has: what C does, plus the downcall), and through a C loop of the same calls
- * ({@link CPingPong}, compiled with the library's mpicc), in the same two processes, in alternating
+ * ({@link CLoops}, compiled with the library's mpicc), in the same two processes, in alternating
  * blocks. Run it as {@code bin/cohort run -np 2 --transport ffm [--mpi mpich]
  * dev.cohort.transport.ffm.PairedLatency [BYTES [BLOCKS [ROUND_TRIPS]]]}; {@code bin/cohort bench
  * compare} runs it too.
@@ -49,10 +49,10 @@ public final class PairedLatency {
             MemorySegment buf = arena.allocate(Math.max(1, bytes), 64);
             MemorySegment status = arena.allocate(Mpi.STATUS_SIZE, 8);
             String noC = null;
-            CPingPong c = null;
+            CLoops c = null;
             if (Boolean.parseBoolean(System.getProperty("cohort.ffm.cReference", "true"))) {
                 try {
-                    c = CPingPong.load();
+                    c = CLoops.load();
                 } catch (RuntimeException e) {
                     noC = e.getMessage();
                 }

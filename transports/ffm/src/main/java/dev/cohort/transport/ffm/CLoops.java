@@ -23,25 +23,26 @@ import java.util.concurrent.TimeUnit;
 import dev.cohort.spi.CacheDir;
 
 /**
- * The C reference of {@link PairedLatency}: {@code cohort_pingpong.c} (a resource beside this class),
- * compiled with the MPI library's own mpicc into Cohort's cache and loaded into this process, so that
- * C's MPI_Send / MPI_Recv ping-pong runs in the same processes as Cohort's, on the MPI the transport
- * initialized. The compiler is {@code -Dcohort.ffm.mpicc}, else MPICH's {@code mpicc.mpich} or Open
+ * The C references of the paired tools ({@link PairedLatency}, and PairedAllreduce in the test
+ * sources): {@code cohort_loops.c} (a resource beside this class), compiled with the MPI library's own
+ * mpicc into Cohort's cache and loaded into this process, so that C's MPI_Send / MPI_Recv ping-pong
+ * and MPI_Allreduce calls run in the same processes as Cohort's, on the MPI the transport initialized. The compiler is {@code -Dcohort.ffm.mpicc}, else MPICH's {@code mpicc.mpich} or Open
  * MPI's {@code mpicc.openmpi} / {@code mpicc} by the library ffm found. The library's name holds a hash
  * of the source, the compiler and the MPI library, so a change to any of them compiles it again.
  */
-final class CPingPong {
-    private static final String SOURCE = "cohort_pingpong.c";
-    private final MethodHandle loop;
+final class CLoops {
+    private static final String SOURCE = "cohort_loops.c";
+    private final MethodHandle pingPong, allreduce;
 
-    private CPingPong(MethodHandle loop) {
-        this.loop = loop;
+    private CLoops(MethodHandle pingPong, MethodHandle allreduce) {
+        this.pingPong = pingPong;
+        this.allreduce = allreduce;
     }
 
     /** Compiles (once) and loads the C reference; throws IllegalStateException saying why it cannot. */
-    static CPingPong load() {
+    static CLoops load() {
         String source;
-        try (InputStream in = CPingPong.class.getResourceAsStream(SOURCE)) {
+        try (InputStream in = CLoops.class.getResourceAsStream(SOURCE)) {
             if (in == null) throw new IllegalStateException(SOURCE + " is missing from the transport's jar");
             source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -49,7 +50,7 @@ final class CPingPong {
         }
         String family = Mpi.ABI.family();
         String mpicc = compiler(family);
-        Path lib = CacheDir.path().resolve("ffm").resolve("libcohort_pingpong-" + family + "-"
+        Path lib = CacheDir.path().resolve("ffm").resolve("libcohort_loops-" + family + "-"
                 + hash(source + '\0' + mpicc + '\0' + Mpi.LIB.path) + ".so");
         if (!Files.isRegularFile(lib)) compile(source, mpicc, lib);
         SymbolLookup symbols = SymbolLookup.libraryLookup(lib, Arena.global());
@@ -66,9 +67,12 @@ final class CPingPong {
             throw new IllegalStateException(lib + " (built with " + mpicc + ") links another MPI library than the transport's "
                     + Mpi.LIB.path + ": MPI is not initialized there");
         }
-        return new CPingPong(linker.downcallHandle(find(symbols, "cohort_c_pingpong", lib),
+        return new CLoops(linker.downcallHandle(find(symbols, "cohort_c_pingpong", lib),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)));
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)),
+                linker.downcallHandle(find(symbols, "cohort_c_allreduce", lib),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                                ValueLayout.JAVA_INT)));
     }
 
     /**
@@ -79,13 +83,30 @@ final class CPingPong {
         long t0 = System.nanoTime();
         int rc;
         try {
-            rc = (int) loop.invokeExact(buf, bytes, peer, tag, trips, first ? 1 : 0);
+            rc = (int) pingPong.invokeExact(buf, bytes, peer, tag, trips, first ? 1 : 0);
         } catch (Throwable t) {
             throw new IllegalStateException("cohort_c_pingpong: " + t, t);
         }
         long t = System.nanoTime() - t0;
         if (rc != 0) throw new IllegalStateException("cohort_c_pingpong: MPI error " + rc);
         return t / 1e3 / trips / 2;
+    }
+
+    /**
+     * The mean time per call, in microseconds, of {@code calls} allreduces (SUM) of {@code count}
+     * doubles from {@code send} into {@code recv} (native memory) on MPI_COMM_WORLD, timed around the C loop.
+     */
+    double allreduce(MemorySegment send, MemorySegment recv, int count, int calls) {
+        long t0 = System.nanoTime();
+        int rc;
+        try {
+            rc = (int) allreduce.invokeExact(send, recv, count, calls);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cohort_c_allreduce: " + t, t);
+        }
+        long t = System.nanoTime() - t0;
+        if (rc != 0) throw new IllegalStateException("cohort_c_allreduce: MPI error " + rc);
+        return t / 1e3 / calls;
     }
 
     private static MemorySegment find(SymbolLookup symbols, String name, Path lib) {

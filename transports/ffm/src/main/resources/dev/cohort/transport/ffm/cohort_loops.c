@@ -1,9 +1,10 @@
 /*
- * The C reference of the ffm transport's paired latency tool (dev.cohort.transport.ffm.PairedLatency):
- * a ping-pong by MPI_Send and MPI_Recv on MPI_COMM_WORLD, as a C benchmark does it. The tool compiles
- * this file with the MPI library's own mpicc into Cohort's cache (CPingPong.java) and calls it between
- * its Cohort blocks, in the same two processes, so that Cohort is timed against C a few milliseconds
- * apart with the same MPI initialization and process placement.
+ * The C references of the ffm transport's paired tools (dev.cohort.transport.ffm.PairedLatency, and
+ * PairedAllreduce in its test sources): a ping-pong by MPI_Send and MPI_Recv and a run of
+ * MPI_Allreduce calls on MPI_COMM_WORLD, as a C benchmark does them. The tools compile this file with
+ * the MPI library's own mpicc into Cohort's cache (CLoops.java) and call it between their Cohort
+ * blocks, in the same processes, so that Cohort is timed against C a few milliseconds apart with the
+ * same MPI initialization and process placement.
  */
 #include <mpi.h>
 
@@ -29,6 +30,17 @@ int cohort_c_pingpong(void *buf, int bytes, int peer, int tag, int trips, int fi
             rc = MPI_Recv(buf, bytes, MPI_BYTE, peer, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
             if (rc == MPI_SUCCESS) rc = MPI_Send(buf, bytes, MPI_BYTE, peer, tag, MPI_COMM_WORLD);
         }
+    }
+    return rc;
+}
+
+/* CALLS allreduces (SUM) of COUNT doubles from SEND into RECV. Returns MPI_SUCCESS or the first error
+ * code. */
+int cohort_c_allreduce(const double *send, double *recv, int count, int calls)
+{
+    int rc = MPI_SUCCESS;
+    for (int i = 0; i < calls && rc == MPI_SUCCESS; i++) {
+        rc = MPI_Allreduce(send, recv, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
     }
     return rc;
 }
