@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The paired latency tool under each MPI's own launcher: Cohort's blocks, the bare calls' and the C
- * loop's (compiled with the library's mpicc into the cache), and one result line per reference.
+ * loop's (compiled with the library's mpicc into the cache), and one result line per reference; and
+ * the paired allreduce tool, whose sums both sides check before timing.
  */
 class PairedLatencyTest {
     private static final Pattern RESULT = Pattern.compile(
@@ -59,5 +60,17 @@ class PairedLatencyTest {
     @Test
     void underMpich() throws Exception {
         runsBesideItsReferences(MpiJob.Launcher.MPICH, "mpich", List.of("mpicc.mpich"));
+    }
+
+    @Test
+    void theAllreduceToolChecksBothSumsAndTimesBoth() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("mpicc.openmpi") || onPath("mpicc"), "no mpicc for the C loop");
+        MpiJob.Result r = MpiJob.finished(MpiJob.Launcher.OPENMPI, 2, 180, PairedAllreduce.class.getName(), "1000", "3", "20");
+        assertThat(r.exitCode()).as("output:%n%s", r.output()).isZero();
+        Matcher m = Pattern.compile("per call, median us: cohort ffm heap ([0-9.]+), C MPI_Allreduce ([0-9.]+)").matcher(r.output());
+        assertThat(m.find()).as("output:%n%s", r.output()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isPositive();
+        assertThat(Double.parseDouble(m.group(2))).isPositive();
+        assertThat(r.output()).contains("cohort / C: median");
     }
 }
