@@ -52,6 +52,13 @@ public final class PairedTiming {
         throw new IllegalArgumentException(name + " must be an integer of at least " + min + ", not '" + args[i] + "'");
     }
 
+    /** The mean time per call, in microseconds, of {@code calls} allreduces (SUM) of {@code send} into {@code recv} on {@code w}. */
+    public static double cohortAllreduce(Comm w, double[] send, double[] recv, int calls) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < calls; i++) w.allreduce(send, recv, dev.cohort.Op.SUM);
+        return (System.nanoTime() - t0) / 1e3 / calls;
+    }
+
     /**
      * Each block's time over the mean of the reference blocks timed just before and after it:
      * {@code measured[b] / ((around[b] + around[b + 1]) / 2)}; {@code around} has one more element.

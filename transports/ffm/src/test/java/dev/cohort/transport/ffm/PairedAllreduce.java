@@ -7,7 +7,6 @@ import java.util.Locale;
 
 import dev.cohort.Cohort;
 import dev.cohort.Comm;
-import dev.cohort.Op;
 import dev.cohort.testing.PairedTiming;
 
 /**
@@ -34,7 +33,7 @@ public final class PairedAllreduce {
             MemorySegment cSend = arena.allocate(8L * count, 64), cRecv = arena.allocate(8L * count, 64);
             MemorySegment.copy(send, 0, cSend, ValueLayout.JAVA_DOUBLE, 0, count);
             for (int k = 0; k < 10; k++) {   // the JIT compiles Cohort's path before any block is timed
-                cohortCalls(w, send, recv, calls);
+                PairedTiming.cohortAllreduce(w, send, recv, calls);
                 c.allreduce(cSend, cRecv, count, calls);
             }
             double expected = 0;
@@ -46,7 +45,7 @@ public final class PairedAllreduce {
             double[] co = new double[blocks], inC = new double[blocks + 1];
             inC[0] = c.allreduce(cSend, cRecv, count, calls);
             for (int b = 0; b < blocks; b++) {
-                co[b] = cohortCalls(w, send, recv, calls);
+                co[b] = PairedTiming.cohortAllreduce(w, send, recv, calls);
                 inC[b + 1] = c.allreduce(cSend, cRecv, count, calls);
             }
             if (w.rank() == 0) {
@@ -57,11 +56,5 @@ public final class PairedAllreduce {
                 System.out.println("  cohort / C: " + PairedTiming.summary(PairedTiming.ratios(co, inC)));
             }
         }
-    }
-
-    private static double cohortCalls(Comm w, double[] send, double[] recv, int calls) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < calls; i++) w.allreduce(send, recv, Op.SUM);
-        return (System.nanoTime() - t0) / 1e3 / calls;
     }
 }

@@ -5,7 +5,6 @@ import java.util.Locale;
 
 import dev.cohort.Cohort;
 import dev.cohort.Comm;
-import dev.cohort.Op;
 import dev.cohort.testing.PairedTiming;
 import mpi.MPI;
 import mpi.MPIException;
@@ -34,7 +33,7 @@ public final class PairedAllreduce {
             rawSend.put(0, send);
             mpi.Intracomm raw = MPI.COMM_WORLD;
             for (int k = 0; k < 10; k++) {   // the JIT compiles both paths before any block is timed
-                cohortCalls(w, send, recv, calls);
+                PairedTiming.cohortAllreduce(w, send, recv, calls);
                 rawCalls(raw, rawSend, rawRecv, count, calls);
             }
             double expected = 0;
@@ -45,7 +44,7 @@ public final class PairedAllreduce {
             double[] co = new double[blocks], di = new double[blocks + 1];
             di[0] = rawCalls(raw, rawSend, rawRecv, count, calls);
             for (int b = 0; b < blocks; b++) {
-                co[b] = cohortCalls(w, send, recv, calls);
+                co[b] = PairedTiming.cohortAllreduce(w, send, recv, calls);
                 di[b + 1] = rawCalls(raw, rawSend, rawRecv, count, calls);
             }
             if (w.rank() == 0) {
@@ -56,12 +55,6 @@ public final class PairedAllreduce {
                 System.out.println("  cohort / raw direct: " + PairedTiming.summary(PairedTiming.ratios(co, di)));
             }
         }
-    }
-
-    private static double cohortCalls(Comm w, double[] send, double[] recv, int calls) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < calls; i++) w.allreduce(send, recv, Op.SUM);
-        return (System.nanoTime() - t0) / 1e3 / calls;
     }
 
     private static double rawCalls(mpi.Intracomm c, DoubleBuffer send, DoubleBuffer recv, int count, int calls)
