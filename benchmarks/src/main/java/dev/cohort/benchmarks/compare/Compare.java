@@ -624,10 +624,8 @@ public final class Compare {
                 s.missing(openMpiOnly());
                 continue;
             }
-            boolean availableHere = here.containsKey(name) && here.get(name) == null;
             String infoLine = info.get(name);
-            boolean availableInInfo = infoLine != null && infoLine.startsWith("available");
-            if (!availableHere && !availableInInfo) {
+            if (!available(name, here, info)) {
                 String why = infoLine != null ? "bin/cohort info: " + infoLine
                         : here.containsKey(name) ? here.get(name)
                         : "no provider on the class path (transports/" + name + " is not part of this build)";
@@ -661,9 +659,15 @@ public final class Compare {
     private List<String> pairedTools(String name, Map<String, String> here, Map<String, String> info) {
         if (name.equals("openmpi")) return List.of(OMPI_PAIRED);
         if (!name.equals("ffm")) return List.of();
-        boolean bindings = here.containsKey("openmpi") && here.get("openmpi") == null
-                || info.getOrDefault("openmpi", "").startsWith("available");
-        return mpi.equals("openmpi") && bindings ? List.of(FFM_PAIRED, OMPI_PAIRED) : List.of(FFM_PAIRED);
+        return mpi.equals("openmpi") && available("openmpi", here, info) ? List.of(FFM_PAIRED, OMPI_PAIRED) : List.of(FFM_PAIRED);
+    }
+
+    /**
+     * Whether a transport is available in this JVM ({@code here}: null reason) or to {@code bin/cohort
+     * info}, which may run on another JDK (ffm needs 22+).
+     */
+    private static boolean available(String name, Map<String, String> here, Map<String, String> info) {
+        return here.containsKey(name) && here.get(name) == null || info.getOrDefault(name, "").startsWith("available");
     }
 
     /** The BenchMain command lines for one transport, each with its group: ping-pong in two size ranges, objects, allreduce x3. */

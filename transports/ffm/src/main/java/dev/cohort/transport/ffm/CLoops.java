@@ -26,8 +26,9 @@ import dev.cohort.spi.CacheDir;
  * The C references of the paired tools ({@link PairedLatency}, and PairedAllreduce in the test
  * sources): {@code cohort_loops.c} (a resource beside this class), compiled with the MPI library's own
  * mpicc into Cohort's cache and loaded into this process, so that C's MPI_Send / MPI_Recv ping-pong
- * and MPI_Allreduce calls run in the same processes as Cohort's, on the MPI the transport initialized. The compiler is {@code -Dcohort.ffm.mpicc}, else MPICH's {@code mpicc.mpich} or Open
- * MPI's {@code mpicc.openmpi} / {@code mpicc} by the library ffm found. The library's name holds a hash
+ * and MPI_Allreduce calls run in the same processes as Cohort's, on the MPI the transport initialized.
+ * The compiler is {@code -Dcohort.ffm.mpicc}, else MPICH's {@code mpicc.mpich} or Open MPI's
+ * {@code mpicc.openmpi} / {@code mpicc} by the library ffm found. The library's name holds a hash
  * of the source, the compiler and the MPI library, so a change to any of them compiles it again.
  */
 final class CLoops {
@@ -80,16 +81,7 @@ final class CLoops {
      * {@code buf} (native memory) with {@code peer} on MPI_COMM_WORLD, timed around the C loop.
      */
     double trips(MemorySegment buf, int bytes, int peer, int tag, int trips, boolean first) {
-        long t0 = System.nanoTime();
-        int rc;
-        try {
-            rc = (int) pingPong.invokeExact(buf, bytes, peer, tag, trips, first ? 1 : 0);
-        } catch (Throwable t) {
-            throw new IllegalStateException("cohort_c_pingpong: " + t, t);
-        }
-        long t = System.nanoTime() - t0;
-        if (rc != 0) throw new IllegalStateException("cohort_c_pingpong: MPI error " + rc);
-        return t / 1e3 / trips / 2;
+        return microsEach("cohort_c_pingpong", 2 * trips, () -> (int) pingPong.invokeExact(buf, bytes, peer, tag, trips, first ? 1 : 0));
     }
 
     /**
@@ -97,16 +89,26 @@ final class CLoops {
      * doubles from {@code send} into {@code recv} (native memory) on MPI_COMM_WORLD, timed around the C loop.
      */
     double allreduce(MemorySegment send, MemorySegment recv, int count, int calls) {
+        return microsEach("cohort_c_allreduce", calls, () -> (int) allreduce.invokeExact(send, recv, count, calls));
+    }
+
+    /** A C loop's return code (MPI's), as a downcall gives it. */
+    private interface Loop {
+        int run() throws Throwable;
+    }
+
+    /** Times one call of a C loop; its time over {@code each}, in microseconds; throws on an MPI error. */
+    private static double microsEach(String function, int each, Loop loop) {
         long t0 = System.nanoTime();
         int rc;
         try {
-            rc = (int) allreduce.invokeExact(send, recv, count, calls);
+            rc = loop.run();
         } catch (Throwable t) {
-            throw new IllegalStateException("cohort_c_allreduce: " + t, t);
+            throw new IllegalStateException(function + ": " + t, t);
         }
         long t = System.nanoTime() - t0;
-        if (rc != 0) throw new IllegalStateException("cohort_c_allreduce: MPI error " + rc);
-        return t / 1e3 / calls;
+        if (rc != 0) throw new IllegalStateException(function + ": MPI error " + rc);
+        return t / 1e3 / each;
     }
 
     private static MemorySegment find(SymbolLookup symbols, String name, Path lib) {

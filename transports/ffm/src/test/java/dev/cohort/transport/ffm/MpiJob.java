@@ -39,7 +39,8 @@ final class MpiJob {
         return null;
     }
 
-    private static String onPath(String name) {
+    /** The path of an executable on PATH, or null. */
+    static String onPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) return null;
         for (String dir : path.split(File.pathSeparator)) {

@@ -1,8 +1,5 @@
 package dev.cohort.transport.ffm;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +29,7 @@ class PairedLatencyTest {
                     Double.parseDouble(m.group(4))});
         }
         assertThat(lines).as("output:%n%s", r.output()).containsKey("mpi-calls");
-        if (compilers.stream().anyMatch(PairedLatencyTest::onPath)) {
+        if (compilers.stream().anyMatch(n -> MpiJob.onPath(n) != null)) {
             assertThat(lines).as("output:%n%s", r.output()).containsKey("c");
         } else {
             assertThat(r.output()).contains("no C reference: no " + compilers.get(0));
@@ -43,13 +40,6 @@ class PairedLatencyTest {
             assertThat(v[1]).as("the reference's").isPositive();
             assertThat(v[2]).as("the ratio").isPositive();
         }
-    }
-
-    private static boolean onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) return false;
-        for (String dir : path.split(File.pathSeparator)) if (Files.isExecutable(Path.of(dir, name))) return true;
-        return false;
     }
 
     @Test
@@ -64,7 +54,8 @@ class PairedLatencyTest {
 
     @Test
     void theAllreduceToolChecksBothSumsAndTimesBoth() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("mpicc.openmpi") || onPath("mpicc"), "no mpicc for the C loop");
+        org.junit.jupiter.api.Assumptions.assumeTrue(MpiJob.onPath("mpicc.openmpi") != null || MpiJob.onPath("mpicc") != null,
+                "no mpicc for the C loop");
         MpiJob.Result r = MpiJob.finished(MpiJob.Launcher.OPENMPI, 2, 180, PairedAllreduce.class.getName(), "1000", "3", "20");
         assertThat(r.exitCode()).as("output:%n%s", r.output()).isZero();
         Matcher m = Pattern.compile("per call, median us: cohort ffm heap ([0-9.]+), C MPI_Allreduce ([0-9.]+)").matcher(r.output());

@@ -263,7 +263,7 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         return threadLevelName;
     }
 
-    private static String threadLevelName(int level) {
+    static String threadLevelName(int level) {
         if (level == MPI.THREAD_MULTIPLE) return "MPI_THREAD_MULTIPLE";
         if (level == MPI.THREAD_SERIALIZED) return "MPI_THREAD_SERIALIZED";
         if (level == MPI.THREAD_FUNNELED) return "MPI_THREAD_FUNNELED";

@@ -68,7 +68,7 @@ public final class PairedLatency {
             }
             if (first) {
                 System.out.printf(Locale.ROOT, "paired transport=%s bytes=%d blocks=%d round_trips=%d thread_level=%s%n", transport,
-                        bytes, blocks, trips, bindingsFirst ? threadLevel(MPI.queryThread()) : OpenMpiTransport.threadLevel());
+                        bytes, blocks, trips, bindingsFirst ? OpenMpiTransport.threadLevelName(MPI.queryThread()) : OpenMpiTransport.threadLevel());
                 System.out.printf(Locale.ROOT, "  half round trip, median us: cohort heap %.3f, raw direct %.3f, raw heap %.3f%n",
                         PairedTiming.median(co), PairedTiming.median(di), PairedTiming.median(he));
                 System.out.println("  cohort / raw direct: " + PairedTiming.summary(PairedTiming.ratios(co, di)));
@@ -78,11 +78,6 @@ public final class PairedLatency {
         } finally {
             if (bindingsFirst) MPI.Finalize();
         }
-    }
-
-    private static String threadLevel(int level) {
-        return level == MPI.THREAD_MULTIPLE ? "MPI_THREAD_MULTIPLE" : level == MPI.THREAD_SERIALIZED ? "MPI_THREAD_SERIALIZED"
-                : level == MPI.THREAD_FUNNELED ? "MPI_THREAD_FUNNELED" : "MPI_THREAD_SINGLE";
     }
 
     /** The same through the bindings, on a direct buffer or a heap array. */
