@@ -24,7 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define COHORT_ABI 7
+#define COHORT_ABI 8
 
 /* Element types, as Pinned numbers them. */
 static MPI_Datatype datatype(jint t) {
@@ -132,37 +132,56 @@ JNIEXPORT jboolean JNICALL Java_dev_cohort_transport_openmpi_Pinned_test(JNIEnv 
 }
 
 /*
- * A blocking receive posted ahead, in one JNI call: MPI_Irecv of `count` bytes into the direct buffer
- * `buf`, then up to `tests` MPI_Test calls. The request's handle goes into `request` (an mpi.Request
- * of the bindings that an earlier receive of the same thread completed, reused): MPI_REQUEST_NULL and
- * JNI_TRUE once complete, else the pending MPI_Request and JNI_FALSE, to be polled by test() above.
- * Through the bindings this was an iRecv (a Java wrapper, a new Request, a JNI call) and then a test().
+ * A blocking receive posted ahead, in one JNI call: MPI_Irecv of `count` bytes at `address` (a direct
+ * buffer's, from address() below), then up to `tests` MPI_Test calls. `request` is an mpi.Request of
+ * the bindings that an earlier receive of the same thread completed, reused, so it holds
+ * MPI_REQUEST_NULL: JNI_TRUE when the receive completed (the request is left as it is, which is what
+ * MPI would write), else the pending MPI_Request goes into it and JNI_FALSE, to be polled by test()
+ * above. Through the bindings this was an iRecv (a Java wrapper, a new Request, a JNI call, the
+ * buffer's address looked up) and then a test().
  */
 JNIEXPORT jboolean JNICALL Java_dev_cohort_transport_openmpi_Pinned_irecvTest(JNIEnv *env, jclass cls, jlong comm,
-                                                                             jobject buf, jint count, jint source, jint tag,
-                                                                             jobject request, jint tests) {
+                                                                             jlong address, jint count, jint source,
+                                                                             jint tag, jobject request, jint tests) {
     (void) cls;
     if (!find_request_handle(env)) return JNI_FALSE;
-    void *p = (*env)->GetDirectBufferAddress(env, buf);
-    if (p == NULL) {
-        jclass c = (*env)->FindClass(env, "java/lang/IllegalArgumentException");
-        if (c != NULL) (*env)->ThrowNew(env, c, "cohort: irecvTest needs a direct buffer");
-        return JNI_FALSE;
-    }
     MPI_Request r;
-    int rc = MPI_Irecv(p, (int) count, MPI_BYTE, (int) source, (int) tag, (MPI_Comm) (intptr_t) comm, &r);
+    int rc = MPI_Irecv((void *) (intptr_t) address, (int) count, MPI_BYTE, (int) source, (int) tag,
+                       (MPI_Comm) (intptr_t) comm, &r);
     if (rc != MPI_SUCCESS) {
         throw_mpi(env, rc);
         return JNI_FALSE;
     }
     int flag;
     rc = test_times(&r, tests, &flag);
-    (*env)->SetLongField(env, request, request_handle, (jlong) (intptr_t) r);   /* as it stands, also on an error */
+    if (rc != MPI_SUCCESS || !flag) {
+        (*env)->SetLongField(env, request, request_handle, (jlong) (intptr_t) r);   /* as it stands, also on an error */
+    }
     if (rc != MPI_SUCCESS) {
         throw_mpi(env, rc);
         return JNI_FALSE;
     }
     return flag ? JNI_TRUE : JNI_FALSE;
+}
+
+/*
+ * MPI_Send of `count` bytes at `address` (a direct buffer's, from address() below): what the
+ * bindings' Comm.send does for a direct buffer, without its Java checks, its lookup of the buffer's
+ * address (a JNI type check per call) and its exception check. The transport sends only short messages
+ * this way, within Open MPI's eager limit.
+ */
+JNIEXPORT void JNICALL Java_dev_cohort_transport_openmpi_Pinned_send(JNIEnv *env, jclass cls, jlong comm, jlong address,
+                                                                    jint count, jint dest, jint tag) {
+    (void) cls;
+    int rc = MPI_Send((void *) (intptr_t) address, (int) count, MPI_BYTE, (int) dest, (int) tag,
+                      (MPI_Comm) (intptr_t) comm);
+    if (rc != MPI_SUCCESS) throw_mpi(env, rc);
+}
+
+/* The address of a direct buffer, looked up once per staging buffer; 0 for a buffer that is not direct. */
+JNIEXPORT jlong JNICALL Java_dev_cohort_transport_openmpi_Pinned_address(JNIEnv *env, jclass cls, jobject buf) {
+    (void) cls;
+    return (jlong) (intptr_t) (*env)->GetDirectBufferAddress(env, buf);
 }
 
 /*

@@ -28,7 +28,7 @@ import java.lang.reflect.Field;
  */
 final class Pinned {
     /** Must match COHORT_ABI in cohort_openmpi.c. */
-    static final int ABI = 7;
+    static final int ABI = 8;
     /** Blocking collectives on at least this many bytes use the helper. */
     static final long MIN_BYTES = Long.getLong("cohort.openmpi.pinBytes", 128 * 1024);
 
@@ -152,14 +152,25 @@ final class Pinned {
     static native boolean test(mpi.Request request, int tests) throws MPIException;
 
     /**
-     * MPI_Irecv of {@code count} bytes into the direct buffer {@code buf}, then up to {@code tests}
-     * MPI_Test calls, in one JNI call. The request's handle goes into {@code into}, a request of the
-     * bindings that is done with (MPI_REQUEST_NULL), reused: true when the receive completed (the
-     * request then holds MPI_REQUEST_NULL again), false when it is pending (poll it with {@link #test}).
-     * Saves a blocking receive the bindings' iRecv (a Java wrapper, a new Request and a JNI call).
+     * MPI_Irecv of {@code count} bytes at {@code address} (a direct buffer's, {@link #address}), then
+     * up to {@code tests} MPI_Test calls, in one JNI call. {@code into} is a request of the bindings that
+     * is done with (MPI_REQUEST_NULL), reused: true when the receive completed (the request still holds
+     * MPI_REQUEST_NULL), false when it is pending, its handle then in {@code into} (poll it with
+     * {@link #test}). Saves a blocking receive the bindings' iRecv (a Java wrapper, a new Request, a JNI
+     * call and the buffer's address looked up).
      */
-    static native boolean irecvTest(long comm, java.nio.ByteBuffer buf, int count, int source, int tag, mpi.Request into,
-                                    int tests) throws MPIException;
+    static native boolean irecvTest(long comm, long address, int count, int source, int tag, mpi.Request into, int tests)
+            throws MPIException;
+
+    /**
+     * MPI_Send of {@code count} bytes at {@code address} (a direct buffer's, {@link #address}): the
+     * bindings' send of a direct buffer without its checks, address lookup and exception check. For
+     * short messages only (they go eagerly).
+     */
+    static native void send(long comm, long address, int count, int dest, int tag) throws MPIException;
+
+    /** The address of a direct buffer (0 for another buffer); the caller keeps the buffer reachable. */
+    static native long address(java.nio.ByteBuffer buf);
 
     /**
      * A rendezvous whose receiver's buffer lies 1 to {@code distance - 1} bytes past the sender's,

@@ -2,6 +2,8 @@ package dev.cohort.transport.openmpi;
 
 import dev.cohort.ElementType;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
@@ -41,6 +43,16 @@ final class Staging {
         return b.position() == 0 && b.limit() == b.capacity() ? b : b.duplicate().clear();
     }
 
+    /** The native address of {@link #bytes}, for the native helper; 0 until first asked for. */
+    private long address;
+
+    /** The native address of {@link #bytes}, looked up once (only while the native helper is loaded). */
+    long address() {
+        long a = address;
+        if (a == 0) address = a = Pinned.address(bytes);
+        return a;
+    }
+
     int capacity() {
         return bytes.capacity();
     }
@@ -68,8 +80,25 @@ final class Staging {
         }
     }
 
+    /** Up to this many bytes of a byte[] (or doubles of a double[]) are copied by plain loads and stores. */
+    private static final int SMALL_COPY_BYTES = 64;
+    private static final VarHandle LONGS_IN_BYTES = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
     /** Copies {@code count} elements from the start of this buffer (from element {@code from}) into {@code dst} at {@code offset}. */
     void copyOut(int from, Object dst, ElementType t, int offset, int count) {
+        // a short message's few bytes: ByteBuffer's bulk get checks and dispatches more than it copies
+        if (count <= SMALL_COPY_BYTES && dst instanceof byte[]) {
+            byte[] a = (byte[]) dst;
+            int i = 0;
+            for (; i + 8 <= count; i += 8) LONGS_IN_BYTES.set(a, offset + i, bytes.getLong(from + i));
+            for (; i < count; i++) a[offset + i] = bytes.get(from + i);
+            return;
+        }
+        if (count <= SMALL_COPY_BYTES / 8 && dst instanceof double[]) {
+            double[] a = (double[]) dst;
+            for (int i = 0; i < count; i++) a[offset + i] = doubles.get(from + i);
+            return;
+        }
         switch (t) {
             case BYTE:
             case OBJECT:
@@ -93,6 +122,18 @@ final class Staging {
 
     /** Copies elements {@code [from, from+count)} of a heap array into this buffer at element {@code at}. */
     void copyIn(int at, Object src, ElementType t, int offset, int count) {
+        if (count <= SMALL_COPY_BYTES && src instanceof byte[]) {
+            byte[] a = (byte[]) src;
+            int i = 0;
+            for (; i + 8 <= count; i += 8) bytes.putLong(at + i, (long) LONGS_IN_BYTES.get(a, offset + i));
+            for (; i < count; i++) bytes.put(at + i, a[offset + i]);
+            return;
+        }
+        if (count <= SMALL_COPY_BYTES / 8 && src instanceof double[]) {
+            double[] a = (double[]) src;
+            for (int i = 0; i < count; i++) doubles.put(at + i, a[offset + i]);
+            return;
+        }
         switch (t) {
             case BYTE:
             case OBJECT:

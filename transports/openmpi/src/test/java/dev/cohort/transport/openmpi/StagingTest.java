@@ -28,6 +28,55 @@ class StagingTest {
         }
     }
 
+    /** Both sides of the small-copy threshold, at every offset into the buffer and the array: only the copied bytes change. */
+    @Test
+    void bytesCopyExactlyAroundTheSmallCopyThreshold() {
+        Staging s = new StagingPool().take(256);
+        for (int count = 0; count <= 80; count++) {
+            for (int at = 0; at <= 17; at += 17) {   // PREFIX + 1: also an unaligned start in the buffer
+                for (int offset = 0; offset <= 3; offset++) {
+                    byte[] src = new byte[count + 8];
+                    for (int i = 0; i < src.length; i++) src[i] = (byte) (i * 7 + 1);
+                    for (int i = 0; i < 256; i++) s.bytes.put(i, (byte) 0x55);
+                    s.copyIn(at, src, ElementType.BYTE, offset, count);
+                    for (int i = 0; i < 256; i++) {
+                        byte want = i >= at && i < at + count ? src[offset + i - at] : (byte) 0x55;
+                        assertThat(s.bytes.get(i)).as("in: count %d at %d offset %d index %d", count, at, offset, i).isEqualTo(want);
+                    }
+                    byte[] dst = new byte[count + 8];
+                    java.util.Arrays.fill(dst, (byte) -1);
+                    s.copyOut(at, dst, ElementType.BYTE, offset, count);
+                    for (int i = 0; i < dst.length; i++) {
+                        byte want = i >= offset && i < offset + count ? src[i] : (byte) -1;
+                        assertThat(dst[i]).as("out: count %d at %d offset %d index %d", count, at, offset, i).isEqualTo(want);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Doubles keep their exact bits, NaN payloads included, on both sides of the threshold. */
+    @Test
+    void doublesKeepTheirBitsAroundTheSmallCopyThreshold() {
+        Staging s = new StagingPool().take(512);
+        for (int count = 0; count <= 12; count++) {
+            double[] src = new double[count + 2];
+            for (int i = 0; i < src.length; i++) {
+                src[i] = i % 3 == 0 ? Double.longBitsToDouble(0x7ff0_0000_0000_0001L + i) : i * 1.5 - 3;
+            }
+            s.copyIn(2, src, ElementType.DOUBLE, 1, count);
+            double[] dst = new double[count + 2];
+            java.util.Arrays.fill(dst, 42.0);
+            s.copyOut(2, dst, ElementType.DOUBLE, 1, count);
+            assertThat(dst[0]).isEqualTo(42.0);
+            assertThat(dst[count + 1]).isEqualTo(42.0);
+            for (int i = 1; i <= count; i++) {
+                assertThat(Double.doubleToRawLongBits(dst[i])).as("count %d element %d", count, i)
+                        .isEqualTo(Double.doubleToRawLongBits(src[i]));
+            }
+        }
+    }
+
     @Test
     void byteBuffersAreUsedUpToTheirCapacity() {
         ByteBuffer src = ByteBuffer.allocate(16);
