@@ -9,9 +9,11 @@ import mpi.MPIException;
 
 /**
  * An MPI collective on staged buffers: nonblocking (MPI_I..., tested under the transport's lock), or,
- * for the blocking API under MPI_THREAD_MULTIPLE, the blocking MPI call, made outside the lock so that
- * the rank's other threads keep sending and receiving meanwhile. On completion it copies the received
- * blocks back into the caller's array and returns its staging buffers to the pool.
+ * for the blocking API, the blocking MPI call. Under MPI_THREAD_MULTIPLE that call is made outside the
+ * lock, so that the rank's other threads keep sending and receiving meanwhile. Below it the call holds
+ * the lock, and is made only once every rank has reached the collective (an MPI_Ibarrier, polled like
+ * any request, so this rank keeps serving its peers meanwhile; see {@link #enter}). On completion it
+ * copies the received blocks back into the caller's array and returns its staging buffers to the pool.
  */
 final class MpiCollRequest extends Request {
     private final OpenMpiTransport t;
@@ -26,11 +28,15 @@ final class MpiCollRequest extends Request {
     private int recvOffset;
     private int[] counts, displs;
 
-    MpiCollRequest(OpenMpiTransport t, Comm comm, String name) {
+    /** The collective's MPI communicator, for {@link #enter}. */
+    private final mpi.Intracomm entry;
+
+    MpiCollRequest(OpenMpiTransport t, Comm comm, String name, mpi.Intracomm mpiComm) {
         super(ACTIVE);
         this.t = t;
         this.comm = comm;
         this.name = name;
+        this.entry = mpiComm;
     }
 
     /** Copies out[from, from + count) to recv[recvOffset + from] on completion. */
@@ -49,9 +55,10 @@ final class MpiCollRequest extends Request {
     }
 
     /**
-     * Runs the operation on the given staging buffers: with {@code blocking} (a blocking call under
-     * MPI_THREAD_MULTIPLE) by {@code run}, to completion, outside the lock; otherwise starts it by
-     * {@code start}, under the lock.
+     * Runs the operation on the given staging buffers: with {@code blocking} (a blocking call) by
+     * {@code run}, to completion (outside the lock under MPI_THREAD_MULTIPLE, else under it once every
+     * rank has reached the collective: {@link #enter}); otherwise starts it by {@code start}, under the
+     * lock.
      */
     MpiCollRequest start(Staging in, Staging out, boolean blocking, MpiStart start, MpiRun run) {
         if (!blocking) return start(in, out, start);
@@ -59,9 +66,18 @@ final class MpiCollRequest extends Request {
         this.out = out;
         CohortException err = null;
         try {
-            run.run();
+            if (t.threadMultiple()) {
+                run.run();
+            } else {
+                enter();
+                synchronized (t.lock) {
+                    run.run();
+                }
+            }
         } catch (MPIException e) {
             err = t.mpiError(comm, name, e);
+        } catch (CohortException e) {
+            err = e;
         }
         if (err == null) copyOut();
         finish(err);
@@ -69,8 +85,23 @@ final class MpiCollRequest extends Request {
     }
 
     /**
+     * Below MPI_THREAD_MULTIPLE, before a blocking collective that will hold the lock: waits, polling
+     * like any request (so this rank keeps matching its receives and serving its rendezvous offers), in
+     * an MPI_Ibarrier on the collective's communicator until every rank has reached the collective.
+     * Without it a rank could hold the lock in MPI's blocking call while a peer, before it joins, waits
+     * for something only this rank's Java code does (take the head of a long message sent to a receive
+     * it posted earlier, answer a rendezvous offer, match a receive a synchronous send waits for), and
+     * neither would return. Once every rank is in, the blocking call needs nothing but MPI's own
+     * progress, which it makes itself; the rank's other threads wait for the lock until it returns.
+     */
+    private void enter() {
+        new MpiCollRequest(t, comm, name + " (every rank reaching it)", entry).start(null, null, entry::iBarrier).waitFor();
+    }
+
+    /**
      * Runs a blocking collective on the caller's own arrays through the native helper ({@link Pinned}),
-     * to completion, outside the lock: nothing to stage, nothing to copy back.
+     * to completion (as {@link #start(Staging, Staging, boolean, MpiStart, MpiRun)} runs a blocking
+     * one): nothing to stage, nothing to copy back.
      */
     MpiCollRequest pinned(MpiRun run) {
         return start(null, null, true, null, run);

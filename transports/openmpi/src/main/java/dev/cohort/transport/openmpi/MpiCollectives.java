@@ -13,8 +13,8 @@ import mpi.MPI;
 
 /**
  * The collectives of one communicator, run by Open MPI's nonblocking collectives (MPI_Ibcast,
- * MPI_Iallreduce, ...), or its blocking ones for blocking calls under MPI_THREAD_MULTIPLE
- * ({@link #forBlockingCalls()}), on the communicator's collective-context MPI communicator. Buffers are staged
+ * MPI_Iallreduce, ...), or its blocking ones for blocking calls ({@link #forBlockingCalls()}), on the
+ * communicator's collective-context MPI communicator. Buffers are staged
  * through pooled direct memory; data that is only moved goes as bytes. Reductions MPI cannot do for
  * Cohort (user-defined operations, MINLOC / MAXLOC pairs, byte, char and boolean elements) go to
  * the portable algorithms of the collectives module, over point-to-point on the same context.
@@ -23,7 +23,7 @@ final class MpiCollectives implements CollectiveEngine {
     private final OpenMpiTransport t;
     private final Comm comm;
     private final Channel channel;
-    /** Runs each collective by the blocking MPI call (the engine for blocking calls under THREAD_MULTIPLE). */
+    /** Runs each collective by the blocking MPI call (the engine for blocking calls). */
     private final boolean blocking;
     /** The engine for nonblocking calls, whose portable engine this one shares; null on that engine itself. */
     private final MpiCollectives nonblocking;
@@ -43,19 +43,43 @@ final class MpiCollectives implements CollectiveEngine {
     }
 
     /**
-     * Under MPI_THREAD_MULTIPLE, blocking calls use Open MPI's blocking collectives (its tuned
-     * algorithms; the nonblocking ones of libnbc take about twice as long for large reductions and
-     * progress only while tested). Under a lower thread level every MPI call is made under the
-     * transport's lock, and a blocking collective holding it could starve the rank's other threads,
-     * so blocking calls use the nonblocking path there too.
+     * Blocking calls use Open MPI's blocking collectives (its tuned algorithms; the nonblocking ones of
+     * libnbc took 1.35x as long for an allreduce of 1 Mi doubles and 2.7x for one double, in C here, and
+     * progress only while tested). Under MPI_THREAD_MULTIPLE they run outside the transport's lock;
+     * below it, from {@link Pinned#MIN_BYTES} on, they hold the lock, once every rank has reached the
+     * collective ({@link MpiCollRequest}); see {@link #blockingCall}.
      */
     @Override
     public CollectiveEngine forBlockingCalls() {
-        if (blocking || !t.threadMultiple()) return this;
+        if (blocking) return this;
         MpiCollectives b = blockingTwin;
         if (b == null) blockingTwin = b = new MpiCollectives(t, comm, channel, this);
         return b;
     }
+
+    /**
+     * Whether a blocking call moving {@code bytes} bytes (negative: a count that differs between ranks)
+     * runs as Open MPI's blocking collective. Under MPI_THREAD_MULTIPLE always, outside the lock.
+     * Below it from {@link #ENTRY_BYTES} on, under the lock, once every rank has reached the call
+     * ({@link MpiCollRequest}); a smaller call is the polled nonblocking collective, which needs no
+     * such handshake. The choice rests on arguments every rank passes alike: MPI's blocking and
+     * nonblocking collectives do not match each other.
+     */
+    private boolean blockingCall(long bytes) {
+        return blocking && (t.threadMultiple() || bytes >= 0 && bytes >= ENTRY_BYTES);
+    }
+
+    /**
+     * Below MPI_THREAD_MULTIPLE, blocking calls of at least this many bytes
+     * ({@code -Dcohort.openmpi.entryBytes}) are MPI's blocking collective after an MPI_Ibarrier.
+     * Paired allreduce runs at MPI_THREAD_SINGLE, 2026-12-04, against the bindings' blocking call on
+     * direct buffers: the polled MPI_Iallreduce took 2.6x for one double (the handshake's way 4.2x),
+     * the same for 128 doubles, and 1.45-1.50x against 1.23-1.24x for 1,024; at 64 Ki and 1 Mi doubles
+     * it took 2.6x and 2.3x, the handshake's way 1.2x and 0.8-1.0x. Libnbc's algorithms fall behind with size
+     * (an allreduce of 1 Mi doubles took 1.35x the blocking one in C here), and the handshake costs
+     * a microsecond or two.
+     */
+    static final long ENTRY_BYTES = Long.getLong("cohort.openmpi.entryBytes", 4096);
 
     private Intracomm mpi() {
         return t.mpiComm(comm.contextId() + 1);
@@ -75,7 +99,7 @@ final class MpiCollectives implements CollectiveEngine {
 
     private MpiCollRequest request(String name) {
         t.checkAlive();
-        return new MpiCollRequest(t, comm, name);
+        return new MpiCollRequest(t, comm, name, mpi());
     }
 
     private Staging stage(long elements, ElementType type) {
@@ -125,14 +149,15 @@ final class MpiCollectives implements CollectiveEngine {
     @Override
     public Request barrier() {
         Intracomm m = mpi();
-        return request("barrier").start(null, null, blocking, m::iBarrier, m::barrier);
+        return request("barrier").start(null, null, blockingCall(0), m::iBarrier, m::barrier);
     }
 
     @Override
     public Request bcast(Object buf, ElementType type, int offset, int count, int root) {
         Intracomm m = mpi();
         int n = count * type.size();
-        if (blocking && Pinned.wants(buf, n)) {
+        boolean b = blockingCall(n);
+        if (b && Pinned.wants(buf, n)) {
             return request("bcast").pinned(() -> Pinned.bcast(Pinned.comm(m), buf, (long) offset * type.size(), n, root));
         }
         Staging s = stage(count, type);
@@ -140,7 +165,7 @@ final class MpiCollectives implements CollectiveEngine {
         if (root0) s.copyIn(0, buf, type, offset, count);
         MpiCollRequest r = request("bcast");
         if (!root0) r.result(buf, type, offset, 0, count);
-        return r.start(s, s, blocking, () -> m.iBcast(s.bytes, n, MPI.BYTE, root), () -> m.bcast(s.bytes, n, MPI.BYTE, root));
+        return r.start(s, s, b, () -> m.iBcast(s.bytes, n, MPI.BYTE, root), () -> m.bcast(s.bytes, n, MPI.BYTE, root));
     }
 
     @Override
@@ -151,9 +176,10 @@ final class MpiCollectives implements CollectiveEngine {
         Datatype dt = reducibleType(type);
         mpi.Op mop = mpiOp(op);
         boolean atRoot = comm.rank() == root;
+        boolean b = blockingCall((long) count * type.size());
         // a non-root rank with a send buffer neither reads nor writes recv: leave it unpinned
         Object pinnedRecv = atRoot || send == null ? recv : null;
-        if (pinnable(send, pinnedRecv, count, type)) {
+        if (pinnable(b, send, pinnedRecv, count, type)) {
             return pinnedReduction("reduce", 2, send, sendOffset, pinnedRecv, recvOffset, count, type, op, root);
         }
         Staging in = stage(count, type);
@@ -162,7 +188,7 @@ final class MpiCollectives implements CollectiveEngine {
         Staging out = atRoot ? stage(count, type) : t.pool.take(64);
         MpiCollRequest r = request("reduce");
         if (atRoot) r.result(recv, type, recvOffset, 0, count);
-        return r.start(in, out, blocking, () -> m.iReduce(in.bytes, out.bytes, count, dt, mop, root),
+        return r.start(in, out, b, () -> m.iReduce(in.bytes, out.bytes, count, dt, mop, root),
                 () -> m.reduce(in.bytes, out.bytes, count, dt, mop, root));
     }
 
@@ -187,13 +213,14 @@ final class MpiCollectives implements CollectiveEngine {
     }
 
     /**
-     * True when a blocking reduction can run on the caller's arrays through the native helper: large
+     * True when a blocking call ({@link #blockingCall}) of a reduction can run on the caller's arrays
+     * through the native helper: large
      * enough, heap arrays (send null: in place), and no send buffer overlapping recv (MPI forbids it;
      * the staged path copes).
      */
-    private boolean pinnable(Object send, Object recv, int count, ElementType type) {
+    private boolean pinnable(boolean blockingCall, Object send, Object recv, int count, ElementType type) {
         long bytes = (long) count * type.size();
-        if (!blocking || (send == null && recv == null) || send == recv) return false;
+        if (!blockingCall || (send == null && recv == null) || send == recv) return false;
         return (send == null || Pinned.wants(send, bytes)) && (recv == null || Pinned.wants(recv, bytes));
     }
 
@@ -219,8 +246,9 @@ final class MpiCollectives implements CollectiveEngine {
     /** allreduce / scan / exscan on one staged buffer, with MPI_IN_PLACE. */
     private Request inPlaceReduction(String name, int kind, Object send, int sendOffset, Object recv, int recvOffset,
                                      int count, ElementType type, Op op, boolean copyBack) {
+        boolean b = blockingCall((long) count * type.size());
         // exscan stays staged: MPI leaves rank 0's buffer undefined and Cohort leaves it unchanged
-        if (kind < 2 && pinnable(send, recv, count, type)) {
+        if (kind < 2 && pinnable(b, send, recv, count, type)) {
             return pinnedReduction(name, kind, send, sendOffset, recv, recvOffset, count, type, op, 0);
         }
         Intracomm m = mpi();
@@ -232,10 +260,10 @@ final class MpiCollectives implements CollectiveEngine {
         MpiCollRequest r = request(name);
         if (copyBack) r.result(recv, type, recvOffset, 0, count);
         switch (kind) {
-            case 0: return r.start(s, s, blocking, () -> m.iAllReduce(s.bytes, count, dt, mop),
+            case 0: return r.start(s, s, b, () -> m.iAllReduce(s.bytes, count, dt, mop),
                     () -> m.allReduce(s.bytes, count, dt, mop));
-            case 1: return r.start(s, s, blocking, () -> m.iScan(s.bytes, count, dt, mop), () -> m.scan(s.bytes, count, dt, mop));
-            default: return r.start(s, s, blocking, () -> m.iExScan(s.bytes, count, dt, mop),
+            case 1: return r.start(s, s, b, () -> m.iScan(s.bytes, count, dt, mop), () -> m.scan(s.bytes, count, dt, mop));
+            default: return r.start(s, s, b, () -> m.iExScan(s.bytes, count, dt, mop),
                     () -> m.exScan(s.bytes, count, dt, mop));
         }
     }
@@ -255,7 +283,7 @@ final class MpiCollectives implements CollectiveEngine {
         else s.copyIn(0, recv, type, recvOffset, n);
         int[] cs = counts.clone();
         MpiCollRequest r = request("reduceScatter").result(recv, type, recvOffset, 0, cs[comm.rank()]);
-        return r.start(s, s, blocking, () -> m.iReduceScatter(s.bytes, cs, dt, mop), () -> m.reduceScatter(s.bytes, cs, dt, mop));
+        return r.start(s, s, blockingCall((long) n * type.size()), () -> m.iReduceScatter(s.bytes, cs, dt, mop), () -> m.reduceScatter(s.bytes, cs, dt, mop));
     }
 
     @Override
@@ -267,7 +295,7 @@ final class MpiCollectives implements CollectiveEngine {
         if (comm.rank() != root) {
             Staging in = stage(sendCount, type);
             in.copyIn(0, send, type, sendOffset, sendCount);
-            return r.start(in, in, blocking, () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, root),
+            return r.start(in, in, blockingCall(-1), () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, root),
                     () -> m.gatherv(in.bytes, sendCount * size, MPI.BYTE, root));
         }
         int[] cs = counts.clone(), ds = displs.clone();
@@ -277,12 +305,12 @@ final class MpiCollectives implements CollectiveEngine {
         if (send == null) {
             int me = comm.rank();
             out.copyIn(ds[me], recv, type, recvOffset + ds[me], cs[me]);
-            return r.start(out, out, blocking, () -> m.iGatherv(out.bytes, cb, db, MPI.BYTE, root),
+            return r.start(out, out, blockingCall(-1), () -> m.iGatherv(out.bytes, cb, db, MPI.BYTE, root),
                     () -> m.gatherv(out.bytes, cb, db, MPI.BYTE, root));
         }
         Staging in = stage(sendCount, type);
         in.copyIn(0, send, type, sendOffset, sendCount);
-        return r.start(in, out, blocking,
+        return r.start(in, out, blockingCall(-1),
                 () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE, root),
                 () -> m.gatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE, root));
     }
@@ -296,7 +324,7 @@ final class MpiCollectives implements CollectiveEngine {
         if (comm.rank() != root) {
             Staging out = stage(recvCount, type);
             r.result(recv, type, recvOffset, 0, recvCount);
-            return r.start(out, out, blocking, () -> m.iScatterv(out.bytes, recvCount * size, MPI.BYTE, root),
+            return r.start(out, out, blockingCall(-1), () -> m.iScatterv(out.bytes, recvCount * size, MPI.BYTE, root),
                     () -> m.scatterv(out.bytes, recvCount * size, MPI.BYTE, root));
         }
         int[] cs = counts.clone(), ds = displs.clone();
@@ -305,12 +333,12 @@ final class MpiCollectives implements CollectiveEngine {
         Staging in = stage(span, type);
         in.copyIn(0, send, type, sendOffset, span);
         if (recv == null) {
-            return r.start(in, in, blocking, () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, root),
+            return r.start(in, in, blockingCall(-1), () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, root),
                     () -> m.scatterv(in.bytes, cb, db, MPI.BYTE, root));
         }
         Staging out = stage(recvCount, type);
         r.result(recv, type, recvOffset, 0, recvCount);
-        return r.start(in, out, blocking,
+        return r.start(in, out, blockingCall(-1),
                 () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, out.bytes, recvCount * size, MPI.BYTE, root),
                 () -> m.scatterv(in.bytes, cb, db, MPI.BYTE, out.bytes, recvCount * size, MPI.BYTE, root));
     }
@@ -322,17 +350,19 @@ final class MpiCollectives implements CollectiveEngine {
         int size = type.size();
         int[] cs = counts.clone(), ds = displs.clone();
         int[] cb = bytes(cs, size), db = bytes(ds, size);
-        Staging out = stage(CollectiveEngine.span(cs, ds), type);
+        int span = CollectiveEngine.span(cs, ds);
+        boolean b = blockingCall((long) span * size);   // every rank passes all the counts
+        Staging out = stage(span, type);
         MpiCollRequest r = request("allgatherv").results(recv, type, recvOffset, cs, ds);
         if (send == null) {
             int me = comm.rank();
             out.copyIn(ds[me], recv, type, recvOffset + ds[me], cs[me]);
-            return r.start(out, out, blocking, () -> m.iAllGatherv(out.bytes, cb, db, MPI.BYTE),
+            return r.start(out, out, b, () -> m.iAllGatherv(out.bytes, cb, db, MPI.BYTE),
                     () -> m.allGatherv(out.bytes, cb, db, MPI.BYTE));
         }
         Staging in = stage(sendCount, type);
         in.copyIn(0, send, type, sendOffset, sendCount);
-        return r.start(in, out, blocking,
+        return r.start(in, out, b,
                 () -> m.iAllGatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE),
                 () -> m.allGatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE));
     }
@@ -363,7 +393,7 @@ final class MpiCollectives implements CollectiveEngine {
         Staging out = stage(CollectiveEngine.span(rc, rd), type);
         int[] scb = bytes(sc, size), sdb = bytes(sd, size), rcb = bytes(rc, size), rdb = bytes(rd, size);
         MpiCollRequest r = request("alltoallv").results(recv, type, recvOffset, rc, rd);
-        return r.start(in, out, blocking, () -> m.iAllToAllv(in.bytes, scb, sdb, MPI.BYTE, out.bytes, rcb, rdb, MPI.BYTE),
+        return r.start(in, out, blockingCall(-1), () -> m.iAllToAllv(in.bytes, scb, sdb, MPI.BYTE, out.bytes, rcb, rdb, MPI.BYTE),
                 () -> m.allToAllv(in.bytes, scb, sdb, MPI.BYTE, out.bytes, rcb, rdb, MPI.BYTE));
     }
 }

@@ -242,10 +242,9 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
     /**
      * The thread level to ask for: MPI_THREAD_MULTIPLE, the highest, unless
      * {@code -Dcohort.openmpi.threadLevel=serialized|funneled|single} (every MPI call of this transport
-     * is then made under its lock, blocking collectives included). Only SINGLE spares Open MPI 4.1's
-     * internal locking, which it turns on for every level above it: the raw bindings' 8-byte
-     * ping-pong took 1.1-2.2x as long at MULTIPLE here (README). Blocking collectives below MULTIPLE
-     * use the nonblocking path.
+     * is then made under its lock, blocking collectives included: MpiCollectives). Only SINGLE spares
+     * Open MPI 4.1's internal locking, which it turns on for every level above it: the raw bindings'
+     * 8-byte ping-pong took 1.3x as long at MULTIPLE here (README).
      */
     private static int requestedThreadLevel() {
         String given = System.getProperty("cohort.openmpi.threadLevel", "multiple");

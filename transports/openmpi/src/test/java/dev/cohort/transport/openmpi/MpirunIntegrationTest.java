@@ -167,6 +167,18 @@ class MpirunIntegrationTest {
         largeCollectives("-Dcohort.openmpi.native=off", "off");
     }
 
+    /**
+     * The same collectives at MPI_THREAD_SINGLE, pinned and staged: there they are MPI's blocking calls
+     * under the transport's lock, made once every rank has reached them (MpiCollRequest).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"loaded", "off"})
+    void largeCollectivesAtThreadSingle(String helper) throws Exception {
+        if (helper.equals("loaded")) assumeHelper();
+        threeRanks("LargeCollectives", List.of("-Dcohort.openmpi.threadLevel=single",
+                "-Dcohort.openmpi.native=" + (helper.equals("off") ? "off" : "")), "helper: " + helper, "checks passed");
+    }
+
     @Test
     void helloSampleOnFourRanks() throws Exception {
         MpirunProcess.Result r = run(4, Duration.ofSeconds(120), "dev.cohort.samples.Hello");

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Long messages in the patterns where a rendezvous could deadlock if a rank waiting for its data
  * did not serve the clear-to-sends of others: everyone sending to everyone (itself included) at once,
  * a send followed by a receive the peer sends only after taking the send, a sender that computes
- * before it waits, and two threads of each rank sending to the same peer at once. Every element is
+ * before it waits, a blocking collective entered while a send to a receive posted before it is still
+ * to be taken, and two threads of each rank sending to the same peer at once. Every element is
  * checked. Prints "rank R: N exchanges checked" and "rendezvous: true|false, realigned: N" (rank 0;
  * N: the rendezvous sends of all ranks that went from a realigned copy). Run under
  * mpirun, under a timeout: a deadlock shows as a hang.
@@ -94,6 +95,24 @@ public final class LongExchanges {
                     w.recv(d, 0, n, 0, 4);
                     check(d, 0, me, n, "from a computing sender");
                 }
+
+                // a blocking collective while a long message is still on its way to a receive posted before
+                // it: each rank's send completes only once the next rank has taken it, and the ranks send
+                // one after the other, so the first to send is inside the allreduce when the last sends
+                // to it. (Below MPI_THREAD_MULTIPLE a blocking collective holds the transport's lock: it
+                // must not start before every rank has reached it, or the last send is never taken.)
+                double[] early = new double[n];
+                Request posted = w.irecv(early, 0, n, prev, 6);
+                Thread.sleep(50L * me);
+                w.send(message(me, next, n), 0, n, next, 6);
+                double[] ones = new double[1 << 15], ranks = new double[1 << 15];   // 256 KiB: MPI's blocking allreduce
+                java.util.Arrays.fill(ones, 1.0);
+                w.allreduce(ones, ranks, dev.cohort.Op.SUM);
+                for (double r : ranks) {
+                    if (r != size) throw new AssertionError("allreduce after the ring of sends: " + r + ", expected " + size);
+                }
+                posted.await();
+                check(early, prev, me, n, "received across a collective");
 
                 // two threads of each rank send to the next rank at once, on tags of their own
                 Thread[] ts = new Thread[2];
