@@ -645,21 +645,27 @@ public final class Compare {
             for (Map.Entry<String, List<String>> run : cohortArgs(name)) {
                 jobs.add(new Job(run.getKey(), List.of(s.id()), concat(concat(launch, BENCH_MAIN), run.getValue()), null, env, true));
             }
-            for (String paired : pairedTools(name, here, info)) {
+            for (List<String> paired : pairedTools(name, here, info)) {
                 jobs.add(new Job("paired", List.of(s.id()), concat(concat(launch, paired), PAIRED_ARGS), null, env, true));
             }
         }
     }
 
     /**
-     * A transport's paired tools: openmpi's (against the bindings' direct buffer), ffm's (against bare
-     * MPI calls and a C loop), and for ffm over Open MPI also openmpi's, which then times ffm against
-     * the bindings (issue 5: below their best), when the openmpi transport is available here or to info.
+     * A transport's paired tools, each as the arguments after {@code cohort run ... --transport NAME}:
+     * openmpi's against the bindings' direct buffer, at the transport's default thread level and again
+     * at MPI_THREAD_SINGLE (the level of the bindings' own MPI.Init, and of the reference programs);
+     * ffm's (against bare MPI calls and a C loop); and for ffm over Open MPI also openmpi's, which then
+     * times ffm against the bindings (issue 5: below their best), when the openmpi transport is
+     * available here or to info.
      */
-    private List<String> pairedTools(String name, Map<String, String> here, Map<String, String> info) {
-        if (name.equals("openmpi")) return List.of(OMPI_PAIRED);
+    private List<List<String>> pairedTools(String name, Map<String, String> here, Map<String, String> info) {
+        if (name.equals("openmpi")) {
+            return List.of(List.of(OMPI_PAIRED), List.of("--jvm-opt", "-Dcohort.openmpi.threadLevel=single", OMPI_PAIRED));
+        }
         if (!name.equals("ffm")) return List.of();
-        return mpi.equals("openmpi") && available("openmpi", here, info) ? List.of(FFM_PAIRED, OMPI_PAIRED) : List.of(FFM_PAIRED);
+        return mpi.equals("openmpi") && available("openmpi", here, info) ? List.of(List.of(FFM_PAIRED), List.of(OMPI_PAIRED))
+                : List.of(List.of(FFM_PAIRED));
     }
 
     /**

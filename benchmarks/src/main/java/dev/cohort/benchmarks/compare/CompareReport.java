@@ -35,6 +35,7 @@ public final class CompareReport {
     /** How the report names the references of paired runs, by the one word of their result lines. */
     public static final Map<String, String> PAIRED_REFERENCES = Map.of(
             "ompi-direct", "raw Java bindings, direct buffer",
+            "ompi-direct-single", "raw Java bindings, direct buffer, both at MPI_THREAD_SINGLE",
             "mpi-calls", "bare MPI_Send/MPI_Recv downcalls",
             "c", "C MPI_Send/MPI_Recv loop");
 
@@ -326,8 +327,9 @@ public final class CompareReport {
                     + "moment, under the same MPI start-up: on a machine whose speed drifts, the steadier ratio. The times are\n"
                     + "the medians of the blocks; the ratio is the median of each Cohort block over the reference blocks\n"
                     + "around it" + (rounds.size() > 1 ? ", then the median (lowest-highest) over the rounds" : "") + ". The openmpi\n"
-                    + "tool's reference runs at the transport's thread level (MULTIPLE by default), the separate raw-bindings\n"
-                    + "program above at MPI.Init's (SINGLE). The ffm tool's C loop is compiled with the library's mpicc and called\n"
+                    + "tool's reference runs at the transport's thread level: MULTIPLE by default, and SINGLE (the level of\n"
+                    + "MPI.Init, at which the separate raw-bindings program above runs) in the row that says so. The ffm tool's\n"
+                    + "C loop is compiled with the library's mpicc and called\n"
                     + "in the same processes: the issue's C reference, measured beside Cohort.\n\n");
             sb.append(markdownTable(paired));
         }

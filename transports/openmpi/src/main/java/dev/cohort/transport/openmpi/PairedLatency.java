@@ -23,7 +23,8 @@ import mpi.MPIException;
  * the same process placement. Rank 0 prints the medians of each variant's half round trip and the
  * median and range of the per-block ratios (each Cohort block against the mean of the raw blocks
  * just before and after it), then the same against the direct buffer as a result line
- * ({@link PairedTiming#resultLine}, reference {@code ompi-direct}).
+ * ({@link PairedTiming#resultLine}, reference {@code ompi-direct}, or {@code ompi-direct-single} when
+ * the openmpi transport runs at MPI_THREAD_SINGLE).
  */
 public final class PairedLatency {
     private static final int TAG = 7;
@@ -73,7 +74,10 @@ public final class PairedLatency {
                         PairedTiming.median(co), PairedTiming.median(di), PairedTiming.median(he));
                 System.out.println("  cohort / raw direct: " + PairedTiming.summary(PairedTiming.ratios(co, di)));
                 System.out.println("  raw heap / raw direct: " + PairedTiming.summary(PairedTiming.ratios(he, di)));
-                System.out.println(PairedTiming.resultLine(transport, bytes, "ompi-direct", co, di));
+                // at MPI_THREAD_SINGLE (-Dcohort.openmpi.threadLevel=single) a reference of its own, so that
+                // compare reports both levels; under ffm the bindings' MPI_Init chose the level
+                boolean single = !bindingsFirst && "MPI_THREAD_SINGLE".equals(OpenMpiTransport.threadLevel());
+                System.out.println(PairedTiming.resultLine(transport, bytes, single ? "ompi-direct-single" : "ompi-direct", co, di));
             }
         } finally {
             if (bindingsFirst) MPI.Finalize();

@@ -179,6 +179,28 @@ class MpirunIntegrationTest {
                 "-Dcohort.openmpi.native=" + (helper.equals("off") ? "off" : "")), "helper: " + helper, "checks passed");
     }
 
+    /**
+     * The paired latency tool (bench compare runs it at both levels): one result line, whose reference
+     * names the thread level when it is SINGLE, with positive times and a ratio that is their quotient's
+     * order of magnitude.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"multiple", "single"})
+    void pairedLatencyPrintsAResultLineNamingItsThreadLevel(String level) throws Exception {
+        MpirunProcess.Result r = MpirunProcess.start(MpirunProcess.command(2, List.of("-Dcohort.openmpi.threadLevel=" + level),
+                "dev.cohort.transport.openmpi.PairedLatency", "8", "3", "300")).await(Duration.ofSeconds(120));
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.output()).as(r.describe()).contains("thread_level=MPI_THREAD_" + level.toUpperCase(java.util.Locale.ROOT));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cohort paired transport=openmpi bytes=8 reference=(\\S+) "
+                + "cohort_us=([0-9.]+) reference_us=([0-9.]+) ratio=([0-9.]+) .* blocks=3").matcher(r.output());
+        assertThat(m.find()).as(r.describe()).isTrue();
+        assertThat(m.group(1)).isEqualTo(level.equals("single") ? "ompi-direct-single" : "ompi-direct");
+        double cohort = Double.parseDouble(m.group(2)), reference = Double.parseDouble(m.group(3));
+        assertThat(cohort).isPositive();
+        assertThat(reference).isPositive();
+        assertThat(Double.parseDouble(m.group(4))).isBetween(cohort / reference / 10, cohort / reference * 10);
+    }
+
     @Test
     void helloSampleOnFourRanks() throws Exception {
         MpirunProcess.Result r = run(4, Duration.ofSeconds(120), "dev.cohort.samples.Hello");
