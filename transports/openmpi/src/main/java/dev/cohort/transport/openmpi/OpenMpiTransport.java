@@ -20,7 +20,9 @@ import java.util.ArrayList;
 /**
  * One process's rank over Open MPI. Every MPI call is made under {@link #lock} and none of them
  * blocks for long (sends are MPI_Isend plus tests, receives probe first or are posted and tested),
- * so any thread of the rank may call in whatever thread level MPI granted.
+ * so any thread of the rank may call in whatever thread level MPI granted. The exception: below
+ * MPI_THREAD_MULTIPLE a blocking collective of 4 KiB or more holds the lock in MPI's blocking call,
+ * once every rank has reached it (MpiCollRequest).
  *
  * <p>Message envelopes: a Cohort tag t with element type e travels as MPI tag {@code t << 5 | e}
  * on the communicator's own MPI communicator, as bytes. Each message is one MPI message on that tag
