@@ -28,15 +28,11 @@ final class MpiCollRequest extends Request {
     private int recvOffset;
     private int[] counts, displs;
 
-    /** The collective's MPI communicator, for {@link #enter}. */
-    private final mpi.Intracomm entry;
-
-    MpiCollRequest(OpenMpiTransport t, Comm comm, String name, mpi.Intracomm mpiComm) {
+    MpiCollRequest(OpenMpiTransport t, Comm comm, String name) {
         super(ACTIVE);
         this.t = t;
         this.comm = comm;
         this.name = name;
-        this.entry = mpiComm;
     }
 
     /** Copies out[from, from + count) to recv[recvOffset + from] on completion. */
@@ -95,7 +91,8 @@ final class MpiCollRequest extends Request {
      * progress, which it makes itself; the rank's other threads wait for the lock until it returns.
      */
     private void enter() {
-        new MpiCollRequest(t, comm, name + " (every rank reaching it)", entry).start(null, null, entry::iBarrier).waitFor();
+        mpi.Intracomm m = t.collectiveComm(comm);
+        new MpiCollRequest(t, comm, name + " (every rank reaching it)").start(null, null, m::iBarrier).waitFor();
     }
 
     /**

@@ -46,7 +46,7 @@ final class MpiCollectives implements CollectiveEngine {
      * Blocking calls use Open MPI's blocking collectives (its tuned algorithms; the nonblocking ones of
      * libnbc took 1.35x as long for an allreduce of 1 Mi doubles and 2.7x for one double, in C here, and
      * progress only while tested). Under MPI_THREAD_MULTIPLE they run outside the transport's lock;
-     * below it, from {@link Pinned#MIN_BYTES} on, they hold the lock, once every rank has reached the
+     * below it, from {@link #ENTRY_BYTES} on, they hold the lock, once every rank has reached the
      * collective ({@link MpiCollRequest}); see {@link #blockingCall}.
      */
     @Override
@@ -58,16 +58,19 @@ final class MpiCollectives implements CollectiveEngine {
     }
 
     /**
-     * Whether a blocking call moving {@code bytes} bytes (negative: a count that differs between ranks)
-     * runs as Open MPI's blocking collective. Under MPI_THREAD_MULTIPLE always, outside the lock.
+     * Whether a blocking call moving {@code bytes} bytes ({@link #COUNTS_DIFFER}: a count that differs
+     * between ranks) runs as Open MPI's blocking collective. Under MPI_THREAD_MULTIPLE always, outside the lock.
      * Below it from {@link #ENTRY_BYTES} on, under the lock, once every rank has reached the call
      * ({@link MpiCollRequest}); a smaller call is the polled nonblocking collective, which needs no
      * such handshake. The choice rests on arguments every rank passes alike: MPI's blocking and
      * nonblocking collectives do not match each other.
      */
     private boolean blockingCall(long bytes) {
-        return blocking && (t.threadMultiple() || bytes >= 0 && bytes >= ENTRY_BYTES);
+        return blocking && (t.threadMultiple() || bytes != COUNTS_DIFFER && bytes >= ENTRY_BYTES);
     }
+
+    /** For {@link #blockingCall}: the rooted v-collectives and alltoallv, whose counts differ between ranks. */
+    private static final long COUNTS_DIFFER = -1;
 
     /**
      * Below MPI_THREAD_MULTIPLE, blocking calls of at least this many bytes
@@ -82,7 +85,7 @@ final class MpiCollectives implements CollectiveEngine {
     static final long ENTRY_BYTES = Long.getLong("cohort.openmpi.entryBytes", 4096);
 
     private Intracomm mpi() {
-        return t.mpiComm(comm.contextId() + 1);
+        return t.collectiveComm(comm);
     }
 
     private CollectiveEngine portable() {
@@ -99,7 +102,7 @@ final class MpiCollectives implements CollectiveEngine {
 
     private MpiCollRequest request(String name) {
         t.checkAlive();
-        return new MpiCollRequest(t, comm, name, mpi());
+        return new MpiCollRequest(t, comm, name);
     }
 
     private Staging stage(long elements, ElementType type) {
@@ -295,7 +298,7 @@ final class MpiCollectives implements CollectiveEngine {
         if (comm.rank() != root) {
             Staging in = stage(sendCount, type);
             in.copyIn(0, send, type, sendOffset, sendCount);
-            return r.start(in, in, blockingCall(-1), () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, root),
+            return r.start(in, in, blockingCall(COUNTS_DIFFER), () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, root),
                     () -> m.gatherv(in.bytes, sendCount * size, MPI.BYTE, root));
         }
         int[] cs = counts.clone(), ds = displs.clone();
@@ -305,12 +308,12 @@ final class MpiCollectives implements CollectiveEngine {
         if (send == null) {
             int me = comm.rank();
             out.copyIn(ds[me], recv, type, recvOffset + ds[me], cs[me]);
-            return r.start(out, out, blockingCall(-1), () -> m.iGatherv(out.bytes, cb, db, MPI.BYTE, root),
+            return r.start(out, out, blockingCall(COUNTS_DIFFER), () -> m.iGatherv(out.bytes, cb, db, MPI.BYTE, root),
                     () -> m.gatherv(out.bytes, cb, db, MPI.BYTE, root));
         }
         Staging in = stage(sendCount, type);
         in.copyIn(0, send, type, sendOffset, sendCount);
-        return r.start(in, out, blockingCall(-1),
+        return r.start(in, out, blockingCall(COUNTS_DIFFER),
                 () -> m.iGatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE, root),
                 () -> m.gatherv(in.bytes, sendCount * size, MPI.BYTE, out.bytes, cb, db, MPI.BYTE, root));
     }
@@ -324,7 +327,7 @@ final class MpiCollectives implements CollectiveEngine {
         if (comm.rank() != root) {
             Staging out = stage(recvCount, type);
             r.result(recv, type, recvOffset, 0, recvCount);
-            return r.start(out, out, blockingCall(-1), () -> m.iScatterv(out.bytes, recvCount * size, MPI.BYTE, root),
+            return r.start(out, out, blockingCall(COUNTS_DIFFER), () -> m.iScatterv(out.bytes, recvCount * size, MPI.BYTE, root),
                     () -> m.scatterv(out.bytes, recvCount * size, MPI.BYTE, root));
         }
         int[] cs = counts.clone(), ds = displs.clone();
@@ -333,12 +336,12 @@ final class MpiCollectives implements CollectiveEngine {
         Staging in = stage(span, type);
         in.copyIn(0, send, type, sendOffset, span);
         if (recv == null) {
-            return r.start(in, in, blockingCall(-1), () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, root),
+            return r.start(in, in, blockingCall(COUNTS_DIFFER), () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, root),
                     () -> m.scatterv(in.bytes, cb, db, MPI.BYTE, root));
         }
         Staging out = stage(recvCount, type);
         r.result(recv, type, recvOffset, 0, recvCount);
-        return r.start(in, out, blockingCall(-1),
+        return r.start(in, out, blockingCall(COUNTS_DIFFER),
                 () -> m.iScatterv(in.bytes, cb, db, MPI.BYTE, out.bytes, recvCount * size, MPI.BYTE, root),
                 () -> m.scatterv(in.bytes, cb, db, MPI.BYTE, out.bytes, recvCount * size, MPI.BYTE, root));
     }
@@ -393,7 +396,7 @@ final class MpiCollectives implements CollectiveEngine {
         Staging out = stage(CollectiveEngine.span(rc, rd), type);
         int[] scb = bytes(sc, size), sdb = bytes(sd, size), rcb = bytes(rc, size), rdb = bytes(rd, size);
         MpiCollRequest r = request("alltoallv").results(recv, type, recvOffset, rc, rd);
-        return r.start(in, out, blockingCall(-1), () -> m.iAllToAllv(in.bytes, scb, sdb, MPI.BYTE, out.bytes, rcb, rdb, MPI.BYTE),
+        return r.start(in, out, blockingCall(COUNTS_DIFFER), () -> m.iAllToAllv(in.bytes, scb, sdb, MPI.BYTE, out.bytes, rcb, rdb, MPI.BYTE),
                 () -> m.allToAllv(in.bytes, scb, sdb, MPI.BYTE, out.bytes, rcb, rdb, MPI.BYTE));
     }
 }

@@ -313,6 +313,11 @@ final class OpenMpiTransport implements Transport, ProgressEngine {
         return c;
     }
 
+    /** The MPI communicator of a Cohort communicator's collective context, where its collectives run. */
+    Intracomm collectiveComm(Comm comm) {
+        return mpiComm(comm.contextId() + 1);
+    }
+
     private synchronized void put(int context, Intracomm c) {
         Intracomm[] a = comms;
         long[] h = handles;
