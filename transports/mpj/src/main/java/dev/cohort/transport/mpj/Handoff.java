@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * On this device every rank is a thread of one JVM, so the receiver can copy straight from the
  * sender's array. A send of at least {@code cohort.mpj.handoffBytes} bytes (default
  * {@value #DEFAULT_MIN_BYTES}; 0 turns this off) therefore offers its buffer here under a key and
- * sends MPJ only a control message with the key, the element type and the count. MPJ orders that
- * message with the rank's others, so Cohort's matching and its non-overtaking order are unchanged.
+ * sends only a control message with the key, the element type and the count, through the receiver's
+ * {@link Inbox} (or MPJ, when the inboxes are off). That message is ordered with the rank's others,
+ * so Cohort's matching and its non-overtaking order are unchanged.
  * The receive that matches it takes the buffer, copies it, and marks the offer done; the send
  * completes when it sees that, which also makes every handed-off send synchronous.
  *
@@ -43,6 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * hold only strings for {@code Properties.store} and {@code list} to work, it can hold a map. The
  * map's put and remove order the sender's writes to its buffer before the receiver's copy; the flag
  * orders the copy before the sender reuses its buffer.
+ *
+ * <p>The registry also holds the ranks' {@link Inbox} queues (its {@code Inboxes} attribute: the
+ * queues of a job, by its size).
  */
 final class Handoff {
     /** The name of the JVM's registry of offers in the platform MBean server. */
@@ -84,6 +88,37 @@ final class Handoff {
         synchronized (Handoff.class) {
             if (registry == null) registry = registry(ManagementFactory.getPlatformMBeanServer());
             return registry;
+        }
+    }
+
+    /** This rank's reference to the JVM's inboxes, by job size. */
+    private static volatile ConcurrentMap<Integer, Object[]> inboxes;
+
+    /**
+     * The JVM's inbox queues for a job of {@code size} ranks ({@link Inbox}), made by whichever rank
+     * asks first; null when something else has the registry's name.
+     */
+    static Object[] inboxes(int size) {
+        ConcurrentMap<Integer, Object[]> b = inboxes;
+        if (b == null) {
+            synchronized (Handoff.class) {
+                if (inboxes == null && registry() != null) inboxes = inboxes(ManagementFactory.getPlatformMBeanServer());
+                b = inboxes;
+            }
+            if (b == null) return null;
+        }
+        return b.computeIfAbsent(size, Inbox::newQueues);
+    }
+
+    /** The inboxes of the registry in {@code server} (registered by {@link #registry(MBeanServer)}); null when absent. */
+    static ConcurrentMap<Integer, Object[]> inboxes(MBeanServer server) {
+        try {
+            Object v = server.getAttribute(registryName(), Registry.INBOXES);
+            @SuppressWarnings("unchecked")
+            ConcurrentMap<Integer, Object[]> map = v instanceof ConcurrentMap ? (ConcurrentMap<Integer, Object[]>) v : null;
+            return map;
+        } catch (JMException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -185,13 +220,15 @@ final class Handoff {
      * {@code Pending} the number of offers no receive has taken yet.
      */
     static final class Registry implements DynamicMBean {
-        static final String OFFERS = "Offers", PENDING = "Pending";
+        static final String OFFERS = "Offers", PENDING = "Pending", INBOXES = "Inboxes";
         final ConcurrentMap<Long, Object[]> offers = new ConcurrentHashMap<>();
+        final ConcurrentMap<Integer, Object[]> inboxes = new ConcurrentHashMap<>();
 
         @Override
         public Object getAttribute(String attribute) throws AttributeNotFoundException {
             if (OFFERS.equals(attribute)) return offers;
             if (PENDING.equals(attribute)) return offers.size();
+            if (INBOXES.equals(attribute)) return inboxes;
             throw new AttributeNotFoundException(attribute);
         }
 
@@ -229,7 +266,9 @@ final class Handoff {
                     new MBeanAttributeInfo[]{
                             new MBeanAttributeInfo(PENDING, "java.lang.Integer", "offers no receive has taken yet", true, false, false),
                             new MBeanAttributeInfo(OFFERS, ConcurrentMap.class.getName(),
-                                    "the offers themselves, shared by the ranks of the JVM", true, false, false)},
+                                    "the offers themselves, shared by the ranks of the JVM", true, false, false),
+                            new MBeanAttributeInfo(INBOXES, ConcurrentMap.class.getName(),
+                                    "the ranks' message queues on the multicore device, by job size", true, false, false)},
                     null, null, null);
         }
     }

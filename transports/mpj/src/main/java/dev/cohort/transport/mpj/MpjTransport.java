@@ -8,6 +8,7 @@ import dev.cohort.PersistentRequest;
 import dev.cohort.Request;
 import dev.cohort.Status;
 import dev.cohort.spi.ProgressEngine;
+import dev.cohort.spi.Spinning;
 import dev.cohort.spi.Transport;
 import mpi.Datatype;
 import mpi.Intracomm;
@@ -41,9 +42,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The buffer path costs no copy beyond MPJ's own when the receive is posted before the message
  * arrives (the usual case for large messages); an unexpected message is copied once more from the
- * queue. Objects travel as their codec encoding in BYTE messages of kind OBJECT, never as MPI.OBJECT.
- * On the multicore device a message of 8 KiB or more skips MPJ's copies: the receiver copies it
- * straight from the sender's buffer ({@link Handoff}).
+ * queue. A standard send of at most {@link #EAGER_BYTES} completes once MPJ has packed it. Objects
+ * travel as their codec encoding in BYTE messages of kind OBJECT, never as MPI.OBJECT.
+ *
+ * <p><b>The multicore device.</b> Its ranks are threads of one JVM, and point-to-point messages do not
+ * go through MPJ there: a send puts a copy of its data into the receiver's {@link Inbox}, and the
+ * receiver takes messages from it into the same matching instead of probing MPJ; a message of 8 KiB
+ * or more puts only its key there, and the receiver copies it straight from the sender's buffer
+ * ({@link Handoff}).
  *
  * <p><b>Threads.</b> Every MPJ call of the rank happens under one lock, so any thread of the rank may
  * use the transport. Progress is driven by the threads that wait or test, and, for requests nobody
@@ -80,8 +86,11 @@ final class MpjTransport implements Transport, ProgressEngine {
     private Arrived unexpectedHead, unexpectedTail;
     /** Sends waiting for MPJ to complete them or for an acknowledgement. */
     private final ArrayList<MpjOp> sending = new ArrayList<>();
-    /** Acknowledgements on their way out. */
-    private final ArrayList<mpi.Request> acks = new ArrayList<>();
+    /**
+     * MPJ requests no Cohort request waits for (acknowledgements, and small sends completed early, see
+     * {@link #EAGER_BYTES}): tested until MPJ finishes them, which frees MPJ's buffers.
+     */
+    private final ArrayList<mpi.Request> outgoing = new ArrayList<>();
     /** The live communicator owning each context slot (the world's 0 and 1 are never freed). */
     private final Comm[] slotOwner = new Comm[WireTag.CONTEXT_SLOTS];
     private final boolean[] worldSlot = new boolean[WireTag.CONTEXT_SLOTS];
@@ -109,6 +118,17 @@ final class MpjTransport implements Transport, ProgressEngine {
     /** A handoff control message's payload (key, count, element type) going out and coming in; the lock guards them. */
     private final long[] handoffOut = new long[3];
     private final long[] handoffIn = new long[3];
+    /** On the multicore device, the ranks' message queues that replace MPJ's point-to-point (null elsewhere, or when turned off). */
+    private final Inbox inbox;
+    private final boolean oversubscribed;
+    /**
+     * {@code cohort.mpj.eagerBytes} (default 8192): a standard-mode send of at most this many bytes
+     * completes as soon as MPJ has it. MPJ packs a send's data into a buffer of its own before Isend
+     * returns, so the caller's array is free then; waiting for MPJ to match it would only make every
+     * small send wait for its receiver. Larger sends still complete when MPJ does (their copies in MPJ
+     * are not left to pile up), as do sync sends (on their acknowledgement).
+     */
+    private static final long EAGER_BYTES = Long.getLong("cohort.mpj.eagerBytes", 8192L);
     /** The transport this class loader opened (one rank: MPJ's multicore device gives each rank a loader). */
     private static volatile MpjTransport opened;
 
@@ -136,6 +156,8 @@ final class MpjTransport implements Transport, ProgressEngine {
         this.separateProcesses = !multicore(device);
         this.probeLock = probeLock(device);
         this.handoff = multicore(device) ? Handoff.open(rank) : null;
+        this.inbox = multicore(device) ? Inbox.open(rank, size) : null;
+        this.oversubscribed = multicore(device) && Spinning.oversubscribed(size);
         datatypes[ElementType.BYTE.ordinal()] = MPI.BYTE;
         datatypes[ElementType.SHORT.ordinal()] = MPI.SHORT;
         datatypes[ElementType.INT.ordinal()] = MPI.INT;
@@ -172,7 +194,7 @@ final class MpjTransport implements Transport, ProgressEngine {
             if (lock.tryLock()) {
                 try {
                     if (closed) return;
-                    if (postedHead != null || !sending.isEmpty() || !acks.isEmpty()) {
+                    if (postedHead != null || !sending.isEmpty() || !outgoing.isEmpty()) {
                         work = true;
                         pump();
                     }
@@ -316,6 +338,14 @@ final class MpjTransport implements Transport, ProgressEngine {
                 startHandoff(op);
                 return;
             }
+            int wt = WireTag.data(op.type, op.context, op.tag, op.sync);
+            if (inbox != null) {
+                inbox.post(op.peer, rank, wt, op.count, Inbox.copyOf(op.buf, op.type, op.offset, op.count));
+                op.ackPending = op.sync;
+                if (op.ackPending) sending.add(op);
+                else op.completeSend();
+                return;
+            }
             Object data = op.buf;
             int off = op.offset;
             if (data instanceof ByteBuffer) {
@@ -331,10 +361,14 @@ final class MpjTransport implements Transport, ProgressEngine {
                     off = 0;
                 }
             }
-            int wt = WireTag.data(op.type, op.context, op.tag, op.sync);
             mpi.Request r = wire.Isend(data, off, op.count, datatypes[op.type.ordinal()], op.peer, wt);
             op.ackPending = op.sync;
-            op.mpjRequest = r.Test() == null ? r : null;
+            if (!op.sync && (long) op.count * op.type.size() <= EAGER_BYTES) {
+                outgoing.add(r);                   // MPJ has the data: done here, MPJ's request tested later
+                op.mpjRequest = null;
+            } else {
+                op.mpjRequest = r.Test() == null ? r : null;
+            }
             if (op.mpjRequest == null && !op.ackPending) {
                 op.staged = null;
                 op.completeSend();
@@ -349,24 +383,30 @@ final class MpjTransport implements Transport, ProgressEngine {
     }
 
     /**
-     * Offers a send's buffer to the receiver ({@link Handoff}) and sends MPJ its control message. The
-     * send completes once a receive has copied the buffer. Lock held.
+     * Offers a send's buffer to the receiver ({@link Handoff}) and sends it the control message (through
+     * its inbox, else MPJ). The send completes once a receive has copied the buffer. Lock held.
      */
     private void startHandoff(MpjOp op) throws MPIException {
         AtomicBoolean done = new AtomicBoolean();
         long key = handoff.offer(op.buf, op.offset, op.count, done);
+        op.handoffDone = done;
+        int wt = WireTag.handoff(op.context, op.tag);
+        if (inbox != null) {
+            inbox.post(op.peer, rank, wt, 3, new long[]{key, op.count, op.type.ordinal()});
+            sending.add(op);
+            return;
+        }
         mpi.Request r;
         try {
             // MPJ packs the payload into a buffer of its own before Isend returns: one array serves every send
             handoffOut[0] = key;
             handoffOut[1] = op.count;
             handoffOut[2] = op.type.ordinal();
-            r = wire.Isend(handoffOut, 0, 3, MPI.LONG, op.peer, WireTag.handoff(op.context, op.tag));
+            r = wire.Isend(handoffOut, 0, 3, MPI.LONG, op.peer, wt);
         } catch (RuntimeException e) {
             handoff.withdraw(key);
             throw e;
         }
-        op.handoffDone = done;
         op.mpjRequest = r.Test() == null ? r : null;
         sending.add(op);
     }
@@ -384,8 +424,8 @@ final class MpjTransport implements Transport, ProgressEngine {
                 op.completeSend();
             }
         }
-        for (int i = acks.size() - 1; i >= 0; i--) {
-            if (acks.get(i).Test() != null) acks.remove(i);
+        for (int i = outgoing.size() - 1; i >= 0; i--) {
+            if (outgoing.get(i).Test() != null) outgoing.remove(i);
         }
     }
 
@@ -405,8 +445,12 @@ final class MpjTransport implements Transport, ProgressEngine {
     }
 
     private void sendAck(int dest, int slot, int tag) throws MPIException {
+        if (inbox != null) {
+            inbox.post(dest, rank, WireTag.ack(slot, tag), 0, null);
+            return;
+        }
         mpi.Request r = wire.Isend(EMPTY, 0, 0, MPI.BYTE, dest, WireTag.ack(slot, tag));
-        if (r.Test() == null) acks.add(r);
+        if (r.Test() == null) outgoing.add(r);
     }
 
     // ---------------------------------------------------------------- receiving and matching
@@ -445,9 +489,13 @@ final class MpjTransport implements Transport, ProgressEngine {
         }
     }
 
+    /** What {@link #pump} returns when the rank's {@link Inbox} was empty (nothing was probed in MPJ). */
+    private static final int QUIET = -1;
+
     /**
-     * Takes every message MPJ has for this rank: into the posted receive it matches, or into the queue.
-     * Returns how many it took. Lock held.
+     * Takes every message MPJ (or on the multicore device the rank's {@link Inbox}) has for this rank:
+     * into the posted receive it matches, or into the queue. Returns how many it took ({@link #QUIET}
+     * when it took none from the inbox). Lock held.
      *
      * <p>While nothing here wants a message (no posted receive, no sync send waiting for its
      * acknowledgement, no probe), messages stay inside MPJ: taking them now would only cost an
@@ -486,60 +534,58 @@ final class MpjTransport implements Transport, ProgressEngine {
 
     private int pump(boolean forProbe) throws MPIException {
         int taken = 0;
-        if (!sending.isEmpty() || !acks.isEmpty()) progressSends();
+        if (!sending.isEmpty() || !outgoing.isEmpty()) progressSends();
         while (forProbe || postedHead != null || awaitingAck()) {
-            mpi.Status st;
-            synchronized (probeLock) {
-                st = wire.Iprobe(MPI.ANY_SOURCE, MPI.ANY_TAG);
+            int source, wt, count;
+            Object payload = null;
+            mpi.Status st = null;
+            if (inbox != null) {
+                Object[] msg = inbox.take();
+                if (msg == null) break;
+                source = (Integer) msg[Inbox.SOURCE];
+                wt = (Integer) msg[Inbox.WIRE_TAG];
+                count = (Integer) msg[Inbox.COUNT];
+                payload = msg[Inbox.DATA];
+            } else {
+                synchronized (probeLock) {
+                    st = wire.Iprobe(MPI.ANY_SOURCE, MPI.ANY_TAG);
+                }
+                if (st == null) break;
+                source = st.source;
+                wt = st.tag;
+                count = -1;
             }
-            if (st == null) break;
             taken++;
-            int source = st.source;
-            int wt = st.tag;
             int slot = WireTag.contextSlot(wt);
             int tag = WireTag.tag(wt);
             if (WireTag.kind(wt) == WireTag.ACK) {
-                wire.Recv(EMPTY, 0, 0, MPI.BYTE, source, wt);
+                if (st != null) wire.Recv(EMPTY, 0, 0, MPI.BYTE, source, wt);
                 acknowledged(source, slot, tag);
                 continue;
             }
             if (WireTag.kind(wt) == WireTag.ABORT) {
-                receiveAbortNotice(st);
+                if (st != null) receiveAbortNotice(st);   // only cluster devices send notices, always through MPJ
                 continue;
             }
             ElementType type;
-            int count;
             long key = -1;
             if (WireTag.kind(wt) == WireTag.HANDOFF) {
-                wire.Recv(handoffIn, 0, 3, MPI.LONG, source, wt);
-                key = handoffIn[0];
-                count = (int) handoffIn[1];
-                type = WireTag.typeOf((int) handoffIn[2]);
+                long[] h = handoffIn;
+                if (st != null) wire.Recv(h, 0, 3, MPI.LONG, source, wt);
+                else h = (long[]) payload;
+                key = h[0];
+                count = (int) h[1];
+                type = WireTag.typeOf((int) h[2]);
             } else {
                 type = WireTag.type(wt);
-                count = st.Get_count(datatypes[type.ordinal()]);
+                if (st != null) count = st.Get_count(datatypes[type.ordinal()]);
             }
-            MpjOp target = null;
-            MpjOp prev = null;
-            for (MpjOp op = postedHead; op != null; ) {
-                MpjOp next = op.next;
-                if (op.accepts(source, tag, slot)) {
-                    CohortException e = mismatch(type, count, source, tag, op);
-                    unlinkPosted(op, prev);
-                    if (e == null) {
-                        target = op;
-                        break;
-                    }
-                    op.fail(e);       // the message goes on to the next receive, or the queue
-                } else {
-                    prev = op;
-                }
-                op = next;
-            }
+            MpjOp target = matchPosted(source, tag, slot, type, count);
             if (target != null && key >= 0) {
                 takeHandoff(target, key, source, tag, type, count);
             } else if (target != null) {
-                receiveInto(target, source, wt, type, count);
+                if (st != null) receiveInto(target, source, wt, type, count);
+                else deliver(payload, target, source, tag, type, count);
                 if (WireTag.sync(wt)) sendAck(source, slot, tag);
             } else {
                 Arrived m = new Arrived();
@@ -551,6 +597,8 @@ final class MpjTransport implements Transport, ProgressEngine {
                 m.sync = WireTag.sync(wt);
                 if (key >= 0) {
                     m.handoffKey = key;
+                } else if (st == null) {
+                    m.data = payload;                   // the inbox's copy is the receiver's to keep
                 } else {
                     m.data = type.newArray(count);
                     wire.Recv(m.data, 0, count, datatypes[type.ordinal()], source, wt);
@@ -560,8 +608,30 @@ final class MpjTransport implements Transport, ProgressEngine {
                 unexpectedTail = m;
             }
         }
-        if (taken > 0 && (!sending.isEmpty() || !acks.isEmpty())) progressSends();
-        return taken;
+        if (taken > 0 && (!sending.isEmpty() || !outgoing.isEmpty())) progressSends();
+        return taken == 0 && inbox != null ? QUIET : taken;
+    }
+
+    /**
+     * Takes the first posted receive that accepts the message out of the posted list, failing (and
+     * taking out) the ones before it that match its envelope but cannot hold it; null when none
+     * accepts it. Lock held.
+     */
+    private MpjOp matchPosted(int source, int tag, int slot, ElementType type, int count) {
+        MpjOp prev = null;
+        for (MpjOp op = postedHead; op != null; ) {
+            MpjOp next = op.next;
+            if (op.accepts(source, tag, slot)) {
+                CohortException e = mismatch(type, count, source, tag, op);
+                unlinkPosted(op, prev);
+                if (e == null) return op;
+                op.fail(e);       // the message goes on to the next receive, or the queue
+            } else {
+                prev = op;
+            }
+            op = next;
+        }
+        return null;
     }
 
     /** Whether a sync send waits for an acknowledgement (which may sit behind other messages). */
@@ -606,13 +676,21 @@ final class MpjTransport implements Transport, ProgressEngine {
             takeHandoff(op, m.handoffKey, m.source, m.tag, m.type, m.count);
             return;
         }
+        deliver(m.data, op, m.source, m.tag, m.type, m.count);
+    }
+
+    /**
+     * Copies a message's data, an array of its element type that the transport owns, into a receive
+     * and completes it (an object receive takes the array itself: the encoding).
+     */
+    private static void deliver(Object data, MpjOp op, int source, int tag, ElementType type, int count) {
         if (op.buf == null) {
-            op.completeReceive(m.source, m.tag, m.count, m.type, m.data);
+            op.completeReceive(source, tag, count, type, data);
             return;
         }
-        if (op.buf instanceof ByteBuffer) window((ByteBuffer) op.buf, op.offset).put((byte[]) m.data, 0, m.count);
-        else System.arraycopy(m.data, 0, op.buf, op.offset, m.count);
-        op.completeReceive(m.source, m.tag, m.count, m.type, null);
+        if (op.buf instanceof ByteBuffer) window((ByteBuffer) op.buf, op.offset).put((byte[]) data, 0, count);
+        else System.arraycopy(data, 0, op.buf, op.offset, count);
+        op.completeReceive(source, tag, count, type, null);
     }
 
     /**
@@ -743,9 +821,11 @@ final class MpjTransport implements Transport, ProgressEngine {
     private final ThreadLocal<boolean[]> advancing = ThreadLocal.withInitial(() -> new boolean[1]);
 
     /**
-     * One round of progress. When MPJ had nothing, the thread yields before returning: waiters poll in
-     * a tight loop, and MPJ's Iprobe, called back to back, holds up the sending rank inside MPJ (on the
-     * multicore device an 8-byte round trip took 170 us with a spinning Iprobe, 44 us with a yield).
+     * One round of progress. When MPJ was probed and had nothing, the thread yields before returning:
+     * waiters poll in a tight loop, and MPJ's Iprobe, called back to back, holds up the sending rank
+     * inside MPJ (on the multicore device an 8-byte round trip took 170 us with a spinning Iprobe, 44 us
+     * with a yield). On the multicore device nothing is probed ({@link Inbox}): a waiter then polls a
+     * queue, and the idle strategy of the caller decides when to give up the core.
      */
     @Override
     public void progress() {
@@ -810,6 +890,15 @@ final class MpjTransport implements Transport, ProgressEngine {
 
     @Override
     public void unparked() {
+    }
+
+    /**
+     * On the multicore device every rank is a thread of this JVM: more ranks than cores, and waiters
+     * yield at once. Worked out once: the JVM's processor count can take a microsecond to ask for.
+     */
+    @Override
+    public boolean oversubscribed() {
+        return oversubscribed;
     }
 
     /** Short: nothing unparks a waiter when MPJ delivers, so a parked waiter polls again soon. */

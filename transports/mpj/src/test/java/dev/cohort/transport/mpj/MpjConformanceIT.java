@@ -19,28 +19,31 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * TCP, as on a cluster; here the daemon runs on this machine): ConformanceMain runs every case on the
  * world of one MPJ job, as it does on the local transport under JUnit. On the multicore device, once
  * more with every message handed off ({@link Handoff}; by default only those of 8 KiB or more are),
- * so that matching, probes, type and size errors, objects and ByteBuffers all meet the handoff.
+ * so that matching, probes, type and size errors, objects and ByteBuffers all meet the handoff, and
+ * once with point-to-point through MPJ's own device rather than the ranks' {@link Inbox}es (the way
+ * niodev runs it, with small sends completing early). The third column is that setting: none
+ * ("default"), or a {@code cohort.mpj.*} property.
  */
 class MpjConformanceIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(6);
     private static final Pattern SUMMARY = Pattern.compile(
             "conformance: (\\d+) cases on (\\d+) ranks \\(transport (\\w+)\\): (\\d+) passed, (\\d+) failed, (\\d+) skipped");
 
-    @ParameterizedTest(name = "{0}, {1} ranks, handoff from {2} bytes")
-    @CsvSource({"multicore, 2, default", "multicore, 4, default", "multicore, 2, 1", "multicore, 4, 1",
-            "niodev, 2, -", "niodev, 4, -"})
-    void everyCasePasses(String device, int np, String handoffBytes, @TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} ranks, {2}")
+    @CsvSource({"multicore, 2, default", "multicore, 4, default", "multicore, 2, handoffBytes=1", "multicore, 4, handoffBytes=1",
+            "multicore, 4, inbox=false", "niodev, 2, default", "niodev, 4, default"})
+    void everyCasePasses(String device, int np, String setting, @TempDir Path dir) throws Exception {
         Path home = MpjJob.home();
         assumeTrue(home != null, "no MPJ_HOME with lib/starter.jar (set MPJ_HOME or -Dcohort.mpj.home)");
         if (device.equals("niodev")) {
             String cause = NiodevDaemon.unavailabilityCause(home);
             assumeTrue(cause == null, () -> "niodev skipped: " + cause);
         }
-        List<String> jvmOpts = handoffBytes.matches("\\d+") ? List.of("-Dcohort.mpj.handoffBytes=" + handoffBytes) : List.of();
+        List<String> jvmOpts = setting.equals("default") ? List.of() : List.of("-Dcohort.mpj." + setting);
         MpjJob.Result r = MpjJob.run(device, jvmOpts, home, dir, np, TIMEOUT, "dev.cohort.conformance.ConformanceMain", "--timeout=60");
         String summary = r.lines().stream().filter(l -> l.startsWith("conformance: ")).findFirst().orElse(null);
         assertThat(summary).as("the suite's summary line; output:%n%s", r.output()).isNotNull();
-        System.out.println("MPJ " + device + ", " + np + " ranks, handoff from " + handoffBytes + " bytes: " + summary);
+        System.out.println("MPJ " + device + ", " + np + " ranks, " + setting + ": " + summary);
         Matcher m = SUMMARY.matcher(summary);
         assertThat(m.find()).as("summary %s", summary).isTrue();
         assertThat(m.group(2)).isEqualTo(Integer.toString(np));
