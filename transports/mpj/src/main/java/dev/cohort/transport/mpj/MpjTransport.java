@@ -91,6 +91,8 @@ final class MpjTransport implements Transport, ProgressEngine {
      * {@link #EAGER_BYTES}): tested until MPJ finishes them, which frees MPJ's buffers.
      */
     private final ArrayList<mpi.Request> outgoing = new ArrayList<>();
+    /** How many unfinished {@link #outgoing} requests one round of progress tests at most. */
+    private static final int OUTGOING_SCAN = 16;
     /** The live communicator owning each context slot (the world's 0 and 1 are never freed). */
     private final Comm[] slotOwner = new Comm[WireTag.CONTEXT_SLOTS];
     private final boolean[] worldSlot = new boolean[WireTag.CONTEXT_SLOTS];
@@ -424,9 +426,17 @@ final class MpjTransport implements Transport, ProgressEngine {
                 op.completeSend();
             }
         }
-        for (int i = outgoing.size() - 1; i >= 0; i--) {
-            if (outgoing.get(i).Test() != null) outgoing.remove(i);
+        // Oldest first, and no further than OUTGOING_SCAN unfinished ones: a rank that sends many small
+        // messages its peer has not received yet must not test them all on every poll.
+        int n = outgoing.size(), kept = 0, r = 0;
+        for (int unfinished = 0; r < n && unfinished < OUTGOING_SCAN; r++) {
+            mpi.Request q = outgoing.get(r);
+            if (q.Test() == null) {
+                outgoing.set(kept++, q);
+                unfinished++;
+            }
         }
+        if (kept < r) outgoing.subList(kept, r).clear();
     }
 
     /** The receiver of a sync message matched it: the oldest sync send with that envelope is done. Lock held. */
