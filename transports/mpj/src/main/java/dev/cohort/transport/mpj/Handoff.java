@@ -112,14 +112,7 @@ final class Handoff {
 
     /** The inboxes of the registry in {@code server} (registered by {@link #registry(MBeanServer)}); null when absent. */
     static ConcurrentMap<Integer, Object[]> inboxes(MBeanServer server) {
-        try {
-            Object v = server.getAttribute(registryName(), Registry.INBOXES);
-            @SuppressWarnings("unchecked")
-            ConcurrentMap<Integer, Object[]> map = v instanceof ConcurrentMap ? (ConcurrentMap<Integer, Object[]>) v : null;
-            return map;
-        } catch (JMException | RuntimeException e) {
-            return null;
-        }
+        return sharedMap(server, Registry.INBOXES);
     }
 
     /** Registers a new map in {@code server}, or finds the one there; null when the name holds something else. */
@@ -134,8 +127,13 @@ final class Handoff {
         } catch (JMException e) {
             throw new IllegalStateException("cannot register " + REGISTRY_NAME + ": " + e, e);
         }
+        return sharedMap(server, Registry.OFFERS);
+    }
+
+    /** A map attribute of the registry in {@code server}, as another class loader's rank reads it; null when absent. */
+    private static <K, V> ConcurrentMap<K, V> sharedMap(MBeanServer server, String attribute) {
         try {
-            Object v = server.getAttribute(name, Registry.OFFERS);
+            Object v = server.getAttribute(registryName(), attribute);
             return v instanceof ConcurrentMap ? cast(v) : null;
         } catch (JMException | RuntimeException e) {
             return null;
@@ -151,8 +149,8 @@ final class Handoff {
     }
 
     @SuppressWarnings("unchecked")
-    private static ConcurrentMap<Long, Object[]> cast(Object map) {
-        return (ConcurrentMap<Long, Object[]>) map;
+    private static <K, V> ConcurrentMap<K, V> cast(Object map) {
+        return (ConcurrentMap<K, V>) map;
     }
 
     /** {@code cohort.mpj.handoffBytes}: the smallest message handed off, in bytes (0: none). */

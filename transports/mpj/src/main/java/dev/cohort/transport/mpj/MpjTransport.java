@@ -341,36 +341,9 @@ final class MpjTransport implements Transport, ProgressEngine {
                 return;
             }
             int wt = WireTag.data(op.type, op.context, op.tag, op.sync);
-            if (inbox != null) {
-                inbox.post(op.peer, rank, wt, op.count, Inbox.copyOf(op.buf, op.type, op.offset, op.count));
-                op.ackPending = op.sync;
-                if (op.ackPending) sending.add(op);
-                else op.completeSend();
-                return;
-            }
-            Object data = op.buf;
-            int off = op.offset;
-            if (data instanceof ByteBuffer) {
-                ByteBuffer bb = (ByteBuffer) data;
-                if (bb.hasArray()) {
-                    data = bb.array();
-                    off = bb.arrayOffset() + op.offset;
-                } else {
-                    byte[] s = new byte[op.count];
-                    window(bb, op.offset).get(s, 0, op.count);
-                    op.staged = s;
-                    data = s;
-                    off = 0;
-                }
-            }
-            mpi.Request r = wire.Isend(data, off, op.count, datatypes[op.type.ordinal()], op.peer, wt);
             op.ackPending = op.sync;
-            if (!op.sync && (long) op.count * op.type.size() <= EAGER_BYTES) {
-                outgoing.add(r);                   // MPJ has the data: done here, MPJ's request tested later
-                op.mpjRequest = null;
-            } else {
-                op.mpjRequest = r.Test() == null ? r : null;
-            }
+            if (inbox != null) inbox.post(op.peer, rank, wt, op.count, Inbox.copyOf(op.buf, op.type, op.offset, op.count));
+            else sendThroughMpj(op, wt);
             if (op.mpjRequest == null && !op.ackPending) {
                 op.staged = null;
                 op.completeSend();
@@ -385,6 +358,35 @@ final class MpjTransport implements Transport, ProgressEngine {
     }
 
     /**
+     * MPJ's Isend of a send's data; leaves the MPJ request in the op while the send must wait for it.
+     * Lock held.
+     */
+    private void sendThroughMpj(MpjOp op, int wt) throws MPIException {
+        Object data = op.buf;
+        int off = op.offset;
+        if (data instanceof ByteBuffer) {
+            ByteBuffer bb = (ByteBuffer) data;
+            if (bb.hasArray()) {
+                data = bb.array();
+                off = bb.arrayOffset() + op.offset;
+            } else {
+                byte[] s = new byte[op.count];
+                window(bb, op.offset).get(s, 0, op.count);
+                op.staged = s;
+                data = s;
+                off = 0;
+            }
+        }
+        mpi.Request r = wire.Isend(data, off, op.count, datatypes[op.type.ordinal()], op.peer, wt);
+        if (!op.sync && (long) op.count * op.type.size() <= EAGER_BYTES) {
+            outgoing.add(r);                   // MPJ has the data: done here, MPJ's request tested later
+            op.mpjRequest = null;
+        } else {
+            op.mpjRequest = r.Test() == null ? r : null;
+        }
+    }
+
+    /**
      * Offers a send's buffer to the receiver ({@link Handoff}) and sends it the control message (through
      * its inbox, else MPJ). The send completes once a receive has copied the buffer. Lock held.
      */
@@ -395,21 +397,20 @@ final class MpjTransport implements Transport, ProgressEngine {
         int wt = WireTag.handoff(op.context, op.tag);
         if (inbox != null) {
             inbox.post(op.peer, rank, wt, 3, new long[]{key, op.count, op.type.ordinal()});
-            sending.add(op);
-            return;
+        } else {
+            mpi.Request r;
+            try {
+                // MPJ packs the payload into a buffer of its own before Isend returns: one array serves every send
+                handoffOut[0] = key;
+                handoffOut[1] = op.count;
+                handoffOut[2] = op.type.ordinal();
+                r = wire.Isend(handoffOut, 0, 3, MPI.LONG, op.peer, wt);
+            } catch (RuntimeException e) {
+                handoff.withdraw(key);
+                throw e;
+            }
+            op.mpjRequest = r.Test() == null ? r : null;
         }
-        mpi.Request r;
-        try {
-            // MPJ packs the payload into a buffer of its own before Isend returns: one array serves every send
-            handoffOut[0] = key;
-            handoffOut[1] = op.count;
-            handoffOut[2] = op.type.ordinal();
-            r = wire.Isend(handoffOut, 0, 3, MPI.LONG, op.peer, wt);
-        } catch (RuntimeException e) {
-            handoff.withdraw(key);
-            throw e;
-        }
-        op.mpjRequest = r.Test() == null ? r : null;
         sending.add(op);
     }
 
@@ -499,13 +500,9 @@ final class MpjTransport implements Transport, ProgressEngine {
         }
     }
 
-    /** What {@link #pump} returns when the rank's {@link Inbox} was empty (nothing was probed in MPJ). */
-    private static final int QUIET = -1;
-
     /**
      * Takes every message MPJ (or on the multicore device the rank's {@link Inbox}) has for this rank:
-     * into the posted receive it matches, or into the queue. Returns how many it took ({@link #QUIET}
-     * when it took none from the inbox). Lock held.
+     * into the posted receive it matches, or into the queue. Returns how many it took. Lock held.
      *
      * <p>While nothing here wants a message (no posted receive, no sync send waiting for its
      * acknowledgement, no probe), messages stay inside MPJ: taking them now would only cost an
@@ -619,7 +616,7 @@ final class MpjTransport implements Transport, ProgressEngine {
             }
         }
         if (taken > 0 && (!sending.isEmpty() || !outgoing.isEmpty())) progressSends();
-        return taken == 0 && inbox != null ? QUIET : taken;
+        return taken;
     }
 
     /**
@@ -849,7 +846,7 @@ final class MpjTransport implements Transport, ProgressEngine {
             } finally {
                 lock.unlock();
             }
-            if (taken == 0) Thread.yield();
+            if (taken == 0 && inbox == null) Thread.yield();   // an empty inbox holds up nobody
         } else {
             Thread.yield();
         }
